@@ -1,0 +1,79 @@
+"""OCR engines: turn a score's digit glyphs into a digit string.
+
+Engines are chosen by name through :func:`make_engine`, which imports each one lazily, so
+a missing optional package only matters when that engine is asked for. An engine object
+is used by one thread only (the one that created it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from ..errors import EngineError
+
+if TYPE_CHECKING:
+    from ..preprocess import Glyphs
+    from ..profiles import Profile
+
+ENGINE_NAMES: tuple[str, ...] = ("auto", "glyph", "tesserocr", "pytesseract")
+
+
+@dataclass(frozen=True, slots=True)
+class DigitText:
+    """What an engine read: ``digits`` (only 0-9, possibly empty) and ``confidence`` in 0..1."""
+
+    digits: str
+    confidence: float
+
+
+class OcrEngine(Protocol):
+    """Reads the glyphs of one score. Called from the reading thread only."""
+
+    name: str
+
+    def read_digits(self, glyphs: Glyphs) -> DigitText: ...
+
+
+def make_engine(name: str, profile: Profile) -> OcrEngine:
+    """The engine called ``name`` for ``profile``; EngineError if it cannot run here."""
+    if name == "pytesseract":
+        from .tesseract import PytesseractEngine
+
+        return PytesseractEngine()
+    if name == "tesserocr":
+        from .tesseract import TesserocrEngine
+
+        return TesserocrEngine()
+    if name == "glyph":
+        from .glyph import GlyphEngine
+
+        return GlyphEngine.for_profile(profile)
+    if name == "auto":
+        return _auto_engine(profile)
+    raise EngineError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINE_NAMES)}")
+
+
+def tesseract_engine() -> OcrEngine:
+    """The fastest Tesseract engine available: in-process tesserocr, else pytesseract."""
+    try:
+        from .tesseract import TesserocrEngine
+
+        return TesserocrEngine()
+    except EngineError:
+        from .tesseract import PytesseractEngine
+
+        return PytesseractEngine()
+
+
+def _auto_engine(profile: Profile) -> OcrEngine:
+    from .glyph import FallbackEngine, GlyphEngine
+
+    glyph = GlyphEngine.for_profile(profile)
+    if glyph.has_templates:
+        try:
+            fallback: OcrEngine | None = tesseract_engine()
+        except EngineError:
+            fallback = None
+        return FallbackEngine(glyph, fallback)
+    return tesseract_engine()

@@ -1,0 +1,27 @@
+"""The few exceptions the core raises. Each message is one line a user can act on."""
+
+from __future__ import annotations
+
+
+class DdrError(Exception):
+    """Base class: a problem with the user's input or machine, not a bug."""
+
+
+class RegionError(DdrError):
+    """A score region is malformed, empty, or outside the frame."""
+
+
+class ImageError(DdrError):
+    """An image or video could not be opened or decoded."""
+
+
+class ProfileError(DdrError):
+    """An unknown or malformed game profile."""
+
+
+class EngineError(DdrError):
+    """An OCR engine is unavailable (e.g. Tesseract not installed) or failed."""
+
+
+class TemplateStoreError(DdrError):
+    """A glyph template store is corrupt or belongs to another profile."""

@@ -1,0 +1,175 @@
+"""Crop a score region, keep the score's ink, and cut it into digit glyphs.
+
+Every game here draws leading zeros dim and significant digits bright, so "ink" is the
+bright part and the digits it holds are the score. Commas and decimal points are small
+and dropped: the profile's format puts the decimal point back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from .profiles import InkRule
+from .regions import Region
+
+Image = NDArray[np.uint8]
+
+# Ratios to a digit's height, chosen from the real frames with room for 0.5x-1.5x scaling,
+# blur and compression: digits share a baseline and a height; glyphs narrower than tall.
+_MIN_DIGIT_HEIGHT_OF_REGION = 0.25
+_DIGIT_HEIGHT_OF_TALLEST = 0.6
+_HEIGHT_TOLERANCE = 0.25
+_BASELINE_TOLERANCE = 0.2
+_MAX_WIDTH_OF_HEIGHT = 1.15
+# Centre to centre; a narrow "1" beside a dropped comma is the widest real case (~2.1).
+_MAX_PITCH_OF_HEIGHT = 2.6
+_MIN_FILL = 0.12
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Glyphs:
+    """The digit glyphs of one score region, left to right.
+
+    ``images`` are binary (0/255, ink = 255) crops; ``problem`` is empty when they look like
+    a score, else a short reason (shown as the read's text) why they do not. ``bold_font``:
+    the game's digits are much bolder than text fonts (general OCR wants them thinned).
+    """
+
+    images: tuple[Image, ...] = field(default_factory=tuple)
+    digit_height: int = 0
+    problem: str = ""
+    bold_font: bool = False
+
+
+def crop(frame: Image, region: Region) -> Image:
+    """The region's pixels; the caller has checked it lies inside the frame."""
+    return frame[region.y : region.y + region.h, region.x : region.x + region.w]
+
+
+def ink_mask(crop_bgr: Image, rule: InkRule) -> Image:
+    """255 where a pixel is score ink under the profile's rule, else 0."""
+    hsv = cv2.cvtColor(crop_bgr, cv2.COLOR_BGR2HSV)
+    value, saturation = hsv[..., 2], hsv[..., 1]
+    if rule.mode == "bright":
+        mask = (value >= rule.v_min) & (saturation <= rule.s_max)
+        return mask.astype(np.uint8) * 255
+    _, mask_otsu = cv2.threshold(value, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if np.count_nonzero(mask_otsu) > mask_otsu.size // 2:
+        mask_otsu = cv2.bitwise_not(mask_otsu)
+    return mask_otsu
+
+
+def segment(mask: Image, max_digits: int, bold_font: bool = False) -> Glyphs:
+    """Cut an ink mask into digit glyphs and check they are laid out like a number."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    noise_area = max(3, mask.shape[0] * mask.shape[1] // 2000)
+    parts = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= noise_area]
+    if not parts:
+        return Glyphs(problem="no ink")
+    groups = _group_by_column(parts, stats)
+    boxes = [_union_box(g, stats) for g in groups]
+    tallest = max(b[3] for b in boxes)
+    if tallest < _MIN_DIGIT_HEIGHT_OF_REGION * mask.shape[0]:
+        return Glyphs(problem="no digits")
+    kept = [(g, b) for g, b in zip(groups, boxes) if b[3] >= _DIGIT_HEIGHT_OF_TALLEST * tallest]
+    heights = np.array([b[3] for _, b in kept])
+    digit_height = int(np.median(heights))
+    problem = _layout_problem([b for _, b in kept], digit_height, max_digits)
+    images = []
+    for group, (x, y, w, h) in kept:
+        glyph = np.isin(labels[y : y + h, x : x + w], group).astype(np.uint8) * 255
+        if np.count_nonzero(glyph) < _MIN_FILL * w * h and not problem:
+            problem = "hollow glyph"
+        images.append(glyph)
+    return Glyphs(images=tuple(images), digit_height=digit_height, problem=problem, bold_font=bold_font)
+
+
+def _group_by_column(parts: list[int], stats: NDArray[np.int32]) -> list[list[int]]:
+    """Join components stacked in one column: pieces of one glyph broken by blur or compression.
+
+    Pieces join when they overlap in x by half the narrower and their vertical gap is small,
+    so specks scattered down a column of background stay apart.
+    """
+    ordered = sorted(parts, key=lambda i: int(stats[i, cv2.CC_STAT_LEFT]))
+    groups: list[list[int]] = []
+    for i in ordered:
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if groups:
+            gx, gy, gw, gh = _union_box(groups[-1], stats)
+            x_overlap = min(gx + gw, x + w) - max(gx, x)
+            y_gap = max(gy, y) - min(gy + gh, y + h)
+            if x_overlap > 0.5 * min(w, gw) and y_gap < 0.25 * max(h, gh):
+                groups[-1].append(i)
+                continue
+        groups.append([i])
+    return groups
+
+
+def _union_box(group: list[int], stats: NDArray[np.int32]) -> tuple[int, int, int, int]:
+    x0 = min(int(stats[i, cv2.CC_STAT_LEFT]) for i in group)
+    y0 = min(int(stats[i, cv2.CC_STAT_TOP]) for i in group)
+    x1 = max(int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]) for i in group)
+    y1 = max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in group)
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def _layout_problem(boxes: list[tuple[int, int, int, int]], height: int, max_digits: int) -> str:
+    if len(boxes) > max_digits:
+        return f"{len(boxes)} glyphs, more than {max_digits} digits"
+    bottoms = np.array([y + h for _, y, _, h in boxes])
+    baseline = float(np.median(bottoms))
+    for x, y, w, h in boxes:
+        if abs(h - height) > _HEIGHT_TOLERANCE * height:
+            return "glyphs of mixed heights"
+        if abs(y + h - baseline) > _BASELINE_TOLERANCE * height:
+            return "glyphs off one baseline"
+        if w > _MAX_WIDTH_OF_HEIGHT * h:
+            return "glyph wider than a digit"
+    for (x0, _, w0, _), (x1, _, w1, _) in zip(boxes, boxes[1:]):
+        if (x1 + w1 / 2) - (x0 + w0 / 2) > _MAX_PITCH_OF_HEIGHT * height:
+            return "glyphs too far apart"
+    return ""
+
+
+# Tesseract reads ordinary text weights best; game digits are often far bolder.
+_STROKE_OF_HEIGHT = 0.15
+
+
+def _thin_to(glyph: Image, stroke: int) -> Image:
+    """Erode a bold glyph until its strokes are about ``stroke`` pixels wide."""
+    _, glyph_binary = cv2.threshold(glyph, 127, 255, cv2.THRESH_BINARY)
+    distance = cv2.distanceTransform(glyph_binary, cv2.DIST_L2, 3)
+    inside = distance[distance > 0]
+    if inside.size == 0:
+        return glyph
+    # Distances inside a stroke of width W spread evenly over 0..W/2: their median is W/4.
+    width = 4 * float(np.median(inside))
+    steps = int((width - stroke) // 2)
+    if steps <= 0:
+        return glyph
+    return cv2.erode(glyph_binary, np.ones((3, 3), np.uint8), iterations=steps)
+
+
+def line_image(glyphs: Glyphs, height: int = 40, gap: int = 10, pad: int = 16) -> Image:
+    """The glyphs re-set as one clean line, black on white, each scaled to ``height``.
+
+    Tesseract reads such a line far better than the raw crop: no dim zeros, no shadows,
+    no background, and a size it was trained on.
+    """
+    scaled = []
+    for glyph in glyphs.images:
+        factor = height / glyph.shape[0]
+        width = max(1, round(glyph.shape[1] * factor))
+        resized = cv2.resize(glyph, (width, height), interpolation=cv2.INTER_AREA)
+        scaled.append(_thin_to(resized, round(_STROKE_OF_HEIGHT * height)) if glyphs.bold_font else resized)
+    total = sum(g.shape[1] for g in scaled) + gap * (len(scaled) - 1) + 2 * pad
+    line = np.zeros((height + 2 * pad, max(total, 2 * pad)), np.uint8)
+    x = pad
+    for g in scaled:
+        line[pad : pad + height, x : x + g.shape[1]] = g
+        x += g.shape[1] + gap
+    return cv2.bitwise_not(line)

@@ -1,0 +1,95 @@
+"""One frame -> both players' scores: crop, keep the ink, cut glyphs, OCR, parse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .engines import OcrEngine
+from .parse import Score, parse_score
+from .preprocess import Image, crop, ink_mask, segment
+from .profiles import PLAYERS, Player, Profile
+from .regions import Region
+
+Leader = Literal["p1", "p2", "tie"]
+
+# Below this, an engine's read is too unsure to report (Tesseract's word confidence / 100,
+# or the glyph matcher's similarity).
+MIN_CONFIDENCE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRead:
+    """One player's score as read from one frame.
+
+    ``score`` is None when no score could be read for sure; ``text`` is the digits the engine
+    read; ``confidence`` is 0..1; ``problem`` says why ``score`` is None (empty otherwise).
+    """
+
+    score: Score | None
+    text: str
+    confidence: float
+    problem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FrameRead:
+    p1: ScoreRead
+    p2: ScoreRead
+
+    @property
+    def leader(self) -> Leader | None:
+        return leader_of(self.p1.score, self.p2.score)
+
+    @property
+    def margin(self) -> Score | None:
+        return margin_of(self.p1.score, self.p2.score)
+
+
+def leader_of(p1: Score | None, p2: Score | None) -> Leader | None:
+    if p1 is None or p2 is None:
+        return None
+    if p1 == p2:
+        return "tie"
+    return "p1" if p1 > p2 else "p2"
+
+
+def margin_of(p1: Score | None, p2: Score | None) -> Score | None:
+    if p1 is None or p2 is None:
+        return None
+    margin = abs(p1 - p2)
+    return round(margin, 2) if isinstance(margin, float) else margin
+
+
+class ScoreReader:
+    """Reads both players' scores from frames of one game. Use from one thread."""
+
+    def __init__(self, profile: Profile, engine: OcrEngine, regions: dict[Player, Region] | None = None) -> None:
+        self.profile = profile
+        self.engine = engine
+        self.regions = regions
+
+    def regions_for(self, width: int, height: int) -> dict[Player, Region]:
+        """The regions to read in a width x height frame; RegionError if one is outside it."""
+        if self.regions is not None:
+            regions = self.regions
+        else:
+            regions = {p: self.profile.regions[p].to_pixels(width, height) for p in PLAYERS}
+        for player, region in regions.items():
+            region.check_inside(width, height, f"{player.upper()} region")
+        return regions
+
+    def read(self, frame: Image) -> FrameRead:
+        regions = self.regions_for(frame.shape[1], frame.shape[0])
+        return FrameRead(self.read_region(frame, regions["p1"]), self.read_region(frame, regions["p2"]))
+
+    def read_region(self, frame: Image, region: Region) -> ScoreRead:
+        mask = ink_mask(crop(frame, region), self.profile.ink)
+        glyphs = segment(mask, self.profile.format.max_digits, self.profile.ink.bold_font)
+        if glyphs.problem:
+            return ScoreRead(None, "", 0.0, glyphs.problem)
+        read = self.engine.read_digits(glyphs)
+        if read.confidence < MIN_CONFIDENCE:
+            return ScoreRead(None, read.digits, read.confidence, f"unsure ({read.confidence:.2f})")
+        score, problem = parse_score(read.digits, len(glyphs.images), self.profile.format)
+        return ScoreRead(score, read.digits, read.confidence, problem)
