@@ -76,16 +76,48 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False) -> Glyphs:
     if tallest < _MIN_DIGIT_HEIGHT_OF_REGION * mask.shape[0]:
         return Glyphs(problem="no digits")
     kept = [(g, b) for g, b in zip(groups, boxes) if b[3] >= _DIGIT_HEIGHT_OF_TALLEST * tallest]
-    heights = np.array([b[3] for _, b in kept])
-    digit_height = int(np.median(heights))
-    problem = _layout_problem([b for _, b in kept], digit_height, max_digits)
-    images = []
-    for group, (x, y, w, h) in kept:
-        glyph = np.isin(labels[y : y + h, x : x + w], group).astype(np.uint8) * 255
+    pieces = [(np.isin(labels[y : y + h, x : x + w], g).astype(np.uint8) * 255, (x, y, w, h)) for g, (x, y, w, h) in kept]
+    pieces = _split_touching(pieces)
+    digit_height = int(np.median([b[3] for _, b in pieces]))
+    problem = _layout_problem([b for _, b in pieces], digit_height, max_digits)
+    for glyph, (_, _, w, h) in pieces:
         if np.count_nonzero(glyph) < _MIN_FILL * w * h and not problem:
             problem = "hollow glyph"
-        images.append(glyph)
-    return Glyphs(images=tuple(images), digit_height=digit_height, problem=problem, bold_font=bold_font)
+    images = tuple(glyph for glyph, _ in pieces)
+    return Glyphs(images=images, digit_height=digit_height, problem=problem, bold_font=bold_font)
+
+
+_Box = tuple[int, int, int, int]
+
+
+def _split_touching(pieces: list[tuple[Image, _Box]]) -> list[tuple[Image, _Box]]:
+    """Split a glyph as wide as several digits (neighbours touching after blur or scaling)
+    at its thinnest columns."""
+    narrow = [b[2] for _, b in pieces if b[2] <= _MAX_WIDTH_OF_HEIGHT * b[3]]
+    if not narrow:
+        return pieces
+    digit_width = float(np.median(narrow))
+    out: list[tuple[Image, _Box]] = []
+    for glyph, (x, y, w, h) in pieces:
+        parts = round(w / digit_width)
+        if w <= _MAX_WIDTH_OF_HEIGHT * h or not 2 <= parts <= 4:
+            out.append((glyph, (x, y, w, h)))
+            continue
+        ink_per_column = np.count_nonzero(glyph, axis=0)
+        cuts = [0]
+        for k in range(1, parts):
+            guess = round(k * w / parts)
+            window = max(1, round(w / parts / 4))
+            lo, hi = max(cuts[-1] + 1, guess - window), min(w - 1, guess + window + 1)
+            cuts.append(lo + int(np.argmin(ink_per_column[lo:hi])) if hi > lo else guess)
+        cuts.append(w)
+        for left, right in zip(cuts, cuts[1:]):
+            part = glyph[:, left:right]
+            rows = np.flatnonzero(part.any(axis=1))
+            if rows.size == 0:
+                continue
+            out.append((part[rows[0] : rows[-1] + 1], (x + left, y + int(rows[0]), right - left, int(rows[-1] - rows[0] + 1))))
+    return out
 
 
 def _group_by_column(parts: list[int], stats: NDArray[np.int32]) -> list[list[int]]:

@@ -67,7 +67,7 @@ def tesseract_engine() -> OcrEngine:
 
 
 def _auto_engine(profile: Profile) -> OcrEngine:
-    from .glyph import FallbackEngine, GlyphEngine
+    from .glyph import AutoEngine, GlyphEngine, GlyphLearner
 
     glyph = GlyphEngine.for_profile(profile)
     if glyph.has_templates:
@@ -75,5 +75,5 @@ def _auto_engine(profile: Profile) -> OcrEngine:
             fallback: OcrEngine | None = tesseract_engine()
         except EngineError:
             fallback = None
-        return FallbackEngine(glyph, fallback)
-    return tesseract_engine()
+        return AutoEngine(glyph, fallback)
+    return AutoEngine(glyph, tesseract_engine(), GlyphLearner())

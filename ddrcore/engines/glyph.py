@@ -67,6 +67,7 @@ class GlyphEngine:
     name = "glyph"
 
     def __init__(self, templates: Mapping[str, list[Feature]]) -> None:
+        self.templates = dict(templates)
         self._digits: list[str] = []
         rows: list[Feature] = []
         for digit, features in sorted(templates.items()):
@@ -104,17 +105,74 @@ class GlyphEngine:
         return DigitText(digits, confidence if trusted else min(confidence, MIN_SIMILARITY - 0.01))
 
 
-class FallbackEngine:
-    """Glyph matching first; Tesseract for reads the glyphs are unsure of."""
+class GlyphLearner:
+    """Collects glyphs labelled by confident Tesseract reads and turns them into templates.
+
+    Each digit's templates are the few samples most like the others of their label (medoids),
+    so an occasional mislabelled sample is outvoted instead of learned.
+    """
+
+    def __init__(self, samples_per_digit: int = 24, templates_per_digit: int = 3, min_samples: int = 4) -> None:
+        self.samples: dict[str, list[Feature]] = {}
+        self.samples_per_digit = samples_per_digit
+        self.templates_per_digit = templates_per_digit
+        self.min_samples = min_samples
+
+    def add(self, glyphs: Glyphs, digits: str) -> None:
+        for glyph, digit in zip(glyphs.images, digits):
+            bucket = self.samples.setdefault(digit, [])
+            if len(bucket) < self.samples_per_digit:
+                bucket.append(glyph_feature(glyph))
+
+    @property
+    def complete(self) -> bool:
+        return all(len(self.samples.get(d, ())) >= self.min_samples for d in "0123456789")
+
+    def templates(self) -> dict[str, list[Feature]]:
+        learned: dict[str, list[Feature]] = {}
+        for digit, features in self.samples.items():
+            if len(features) < self.min_samples:
+                continue
+            matrix = np.stack(features)
+            centrality = (matrix @ matrix.T).mean(axis=1)
+            best = np.argsort(centrality)[::-1][: self.templates_per_digit]
+            learned[digit] = [features[i] for i in best]
+        return learned
+
+
+# A Tesseract read this sure (and the right length) labels its glyphs for learning.
+LEARN_CONFIDENCE = 0.9
+# Tesseract misreads game digits at confidences up to ~0.8; below this it must agree with
+# the glyph matcher's best guess to count.
+FALLBACK_CONFIDENCE = 0.85
+
+
+class AutoEngine:
+    """Glyph matching when it has templates and is sure; Tesseract otherwise.
+
+    Confident Tesseract reads teach the glyph matcher the game's digits; once all ten are
+    learned, most reads never reach Tesseract.
+    """
 
     name = "auto"
 
-    def __init__(self, glyph: GlyphEngine, fallback: OcrEngine | None) -> None:
+    def __init__(self, glyph: GlyphEngine, fallback: OcrEngine | None, learner: GlyphLearner | None = None) -> None:
         self.glyph = glyph
         self.fallback = fallback
+        self.learner = learner
+        self._base_templates = glyph.templates
 
     def read_digits(self, glyphs: Glyphs) -> DigitText:
-        first = self.glyph.read_digits(glyphs)
+        first = self.glyph.read_digits(glyphs) if self.glyph.has_templates else DigitText("", 0.0)
         if first.confidence >= MIN_SIMILARITY or self.fallback is None:
             return first
-        return self.fallback.read_digits(glyphs)
+        second = self.fallback.read_digits(glyphs)
+        if first.digits and second.digits == first.digits:
+            second = DigitText(second.digits, max(second.confidence, first.confidence, MIN_SIMILARITY))
+        elif second.confidence < FALLBACK_CONFIDENCE:
+            second = DigitText(second.digits, 0.0)
+        if self.learner is not None and second.confidence >= LEARN_CONFIDENCE and len(second.digits) == len(glyphs.images):
+            self.learner.add(glyphs, second.digits)
+            if self.learner.complete:
+                self.glyph = GlyphEngine({**self.learner.templates(), **self._base_templates})
+        return second

@@ -1,0 +1,151 @@
+"""Reads over time -> who leads. Pure: ``track(state, time_s, p1, p2, rules) -> state``.
+
+Per player, the last three reads vote (their median), so one misread never becomes the
+score. The vote must then obey the game's motion rule: DDR and StepMania scores only grow
+within a song and fall back to near zero for the next song; an ITG percentage moves up or
+down by a bounded step per second. A vote that breaks the rule is accepted only once it
+has held for ``confirm`` reads in a row (the earlier score was wrong, or play resumed
+after a gap). A new leader is reported once it has held for ``hold_s``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from statistics import median
+
+from .parse import Score
+from .profiles import MotionRule
+from .reader import Leader, leader_of, margin_of
+
+_VOTERS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class TrackRules:
+    motion: MotionRule
+    hold_s: float = 1.0
+    lost_s: float = 1.0
+    confirm: int = 3
+    # How much timing jitter a plausible move is allowed, in seconds of the motion rule.
+    slack_s: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerTrack:
+    """One player's accepted ``score`` (None: no score on screen) and the evidence for it."""
+
+    score: Score | None = None
+    score_time_s: float = 0.0
+    recent: tuple[Score, ...] = ()
+    last_seen_s: float | None = None
+    doubted: Score | None = None
+    doubted_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LeadState:
+    """Who leads: ``leader`` p1 / p2 / tie, or None when either score is unknown.
+
+    ``p1``/``p2`` are the accepted scores, ``margin`` their difference, ``since_s`` when the
+    reported leader took over (None while there is none).
+    """
+
+    leader: Leader | None = None
+    p1: Score | None = None
+    p2: Score | None = None
+    margin: Score | None = None
+    since_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrackState:
+    p1: PlayerTrack = field(default_factory=PlayerTrack)
+    p2: PlayerTrack = field(default_factory=PlayerTrack)
+    lead: LeadState = field(default_factory=LeadState)
+    pending: Leader | None = None
+    pending_since_s: float = 0.0
+
+
+def track(state: TrackState, time_s: float, p1: Score | None, p2: Score | None, rules: TrackRules) -> TrackState:
+    """The state after reads ``p1`` and ``p2`` (None: unreadable) taken at ``time_s``."""
+    t1 = _track_player(state.p1, time_s, p1, rules)
+    t2 = _track_player(state.p2, time_s, p2, rules)
+    return _update_lead(state, time_s, t1, t2, rules)
+
+
+def _track_player(track: PlayerTrack, time_s: float, read: Score | None, rules: TrackRules) -> PlayerTrack:
+    if read is None:
+        if track.last_seen_s is not None and time_s - track.last_seen_s >= rules.lost_s:
+            return PlayerTrack()
+        return track
+    recent = (*track.recent, read)[-_VOTERS:]
+    track = replace(track, recent=recent, last_seen_s=time_s)
+    if len(recent) < 2:
+        return track
+    vote = _vote(recent)
+    if track.score is None:
+        if _plausible(recent[-2], recent[-1], 0.0, rules):
+            return replace(track, score=vote, score_time_s=time_s, doubted=None, doubted_count=0)
+        return track
+    if vote == track.score or _plausible(track.score, vote, time_s - track.score_time_s, rules):
+        return replace(track, score=vote, score_time_s=time_s, doubted=None, doubted_count=0)
+    if _is_new_song(track.score, vote, rules.motion):
+        return replace(track, score=vote, score_time_s=time_s, doubted=None, doubted_count=0)
+    doubted_count = track.doubted_count + 1 if track.doubted is not None else 1
+    if track.doubted is not None and not _plausible(track.doubted, vote, 0.0, rules):
+        doubted_count = 1
+    if doubted_count >= rules.confirm:
+        return replace(track, score=vote, score_time_s=time_s, doubted=None, doubted_count=0)
+    return replace(track, doubted=vote, doubted_count=doubted_count)
+
+
+def _vote(recent: tuple[Score, ...]) -> Score:
+    if len(recent) < _VOTERS:
+        return recent[-1]
+    value = median(recent)
+    return type(recent[0])(value) if isinstance(recent[0], int) else value
+
+
+def _plausible(before: Score, after: Score, elapsed_s: float, rules: TrackRules) -> bool:
+    motion = rules.motion
+    seconds = max(elapsed_s, 0.0) + rules.slack_s
+    if after >= before:
+        return after - before <= motion.max_rise_per_s * seconds
+    if motion.monotonic:
+        return False
+    return before - after <= motion.max_drop_per_s * seconds
+
+
+def _is_new_song(before: Score, after: Score, motion: MotionRule) -> bool:
+    return motion.monotonic and after < before and after <= motion.reset_below
+
+
+def _update_lead(state: TrackState, time_s: float, t1: PlayerTrack, t2: PlayerTrack, rules: TrackRules) -> TrackState:
+    instant = leader_of(t1.score, t2.score)
+    lead = state.lead
+    pending, pending_since = state.pending, state.pending_since_s
+    if instant is None:
+        leader, since, pending = None, None, None
+    elif instant == lead.leader:
+        leader, since, pending = lead.leader, lead.since_s, None
+    else:
+        if pending != instant:
+            pending, pending_since = instant, time_s
+        if time_s - pending_since >= rules.hold_s:
+            leader, since, pending = instant, time_s, None
+        else:
+            leader, since = lead.leader, lead.since_s
+    new_lead = LeadState(leader, t1.score, t2.score, margin_of(t1.score, t2.score), since)
+    return TrackState(t1, t2, new_lead, pending, pending_since)
+
+
+class Tracker:
+    """A convenience holder for one match's TrackState (not thread-safe)."""
+
+    def __init__(self, rules: TrackRules) -> None:
+        self.rules = rules
+        self.state = TrackState()
+
+    def update(self, time_s: float, p1: Score | None, p2: Score | None) -> LeadState:
+        self.state = track(self.state, time_s, p1, p2, self.rules)
+        return self.state.lead
