@@ -235,7 +235,8 @@ def song_scores(profile: Profile, seconds: float, fps: float, seed: int) -> list
     rng = np.random.default_rng(seed)
     fmt = profile.format
     frames = int(seconds * fps)
-    final = min(fmt.max, 10 ** (fmt.max_digits - fmt.decimals) - 1) * 0.9
+    # Average a third of the fastest rise the profile allows, so the peaks stay plausible.
+    final = min(fmt.max * 0.9, profile.motion.max_rise_per_s * seconds * 0.35)
     per_frame = final / max(frames, 1)
     rates = np.array([1.0, 1.0])
     values = np.zeros(2)

@@ -1,0 +1,254 @@
+"""``python -m ddrcore``: read frames, analyze a recorded match, watch the screen, demo, bench."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .assets import DEMO_CLIP
+from .capture import ScreenCapture, load_image, video_frame_count, video_frames
+from .engines import ENGINE_NAMES
+from .errors import DdrError
+from .parse import Score, format_score
+from .profiles import load_profile, profile_names
+from .reader import FrameRead, ScoreRead
+from .regions import Region
+from .session import ReadConfig, make_reader, make_tracker
+from .tracker import LeadState
+
+log = logging.getLogger("ddrcore")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if (args.p1 is None) != (args.p2 is None):
+            raise DdrError("give both --p1 and --p2, or neither (to use the profile's regions)")
+        result: int = args.run(args)
+        return result
+    except DdrError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ddrcore", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--profile", default="stepmania", help=f"game profile: {', '.join(profile_names())}")
+        p.add_argument("--p1", type=_region, help="P1 score region X,Y,W,H in pixels")
+        p.add_argument("--p2", type=_region, help="P2 score region X,Y,W,H in pixels")
+        p.add_argument("--engine", default="auto", choices=ENGINE_NAMES, help="OCR engine")
+        p.add_argument("--hold-ms", type=int, default=1000, help="how long a new leader must hold")
+
+    p = sub.add_parser("read", help="read both scores from image files")
+    p.add_argument("frames", nargs="+", metavar="FRAME")
+    p.add_argument("--json", action="store_true", help="one JSON object per frame")
+    common(p)
+    p.set_defaults(run=_cmd_read)
+
+    p = sub.add_parser("analyze", help="follow the lead through a recorded match")
+    p.add_argument("video", metavar="VIDEO")
+    p.add_argument("--every", type=int, default=3, help="read every Nth frame")
+    p.add_argument("--csv", required=True, type=Path, help="write time_s,p1,p2,leader,margin here")
+    p.add_argument("--chart", type=Path, help="write a PNG chart of both scores and the margin here")
+    common(p)
+    p.set_defaults(run=_cmd_analyze)
+
+    p = sub.add_parser("watch", help="follow the lead live from the screen")
+    p.add_argument("--monitor", type=int, default=1, help="monitor number (1 = first)")
+    p.add_argument("--interval-ms", type=int, default=250)
+    p.add_argument("--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C)")
+    common(p)
+    p.set_defaults(run=_cmd_watch)
+
+    p = sub.add_parser("demo", help="analyze the shipped match clip and chart it")
+    p.add_argument("--out", type=Path, default=Path("ddr-demo"), help="folder for the CSV and chart")
+    p.set_defaults(run=_cmd_demo, p1=None, p2=None)
+
+    p = sub.add_parser("footage", help="render a generated match video with its truth CSV")
+    p.add_argument("--profile", default="stepmania", help=f"game profile: {', '.join(profile_names())}")
+    p.add_argument("--seconds", type=float, default=30)
+    p.add_argument("--fps", type=float, default=30)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--out", type=Path, required=True, help="the .mp4 to write (needs ffmpeg)")
+    p.add_argument("--truth", type=Path, required=True, help="the CSV of true scores per frame")
+    p.set_defaults(run=_cmd_footage, p1=None, p2=None)
+
+    p = sub.add_parser("bench", help="reads/s and exact-read rate per engine on the shipped clip")
+    p.add_argument("--frames", type=int, default=60, help="frames to read per engine")
+    p.add_argument("--baseline-frames", type=int, default=8, help="frames for slow per-crop pytesseract")
+    p.set_defaults(run=_cmd_bench, p1=None, p2=None)
+    return parser
+
+
+def _region(text: str) -> Region:
+    try:
+        return Region.parse(text)
+    except DdrError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _config(args: argparse.Namespace) -> ReadConfig:
+    load_profile(args.profile)
+    return ReadConfig(args.profile, args.engine, args.p1, args.p2, args.hold_ms)
+
+
+def _read_json(file: str, read: FrameRead) -> dict[str, Any]:
+    def one(r: ScoreRead) -> dict[str, Any]:
+        return {"score": r.score, "text": r.text, "confidence": round(r.confidence, 3)}
+
+    return {"file": file, "p1": one(read.p1), "p2": one(read.p2), "leader": read.leader, "margin": read.margin}
+
+
+def _cmd_read(args: argparse.Namespace) -> int:
+    reader = make_reader(_config(args))
+    fmt = reader.profile.format
+    for file in args.frames:
+        read = reader.read(load_image(file))
+        if args.json:
+            print(json.dumps(_read_json(file, read)))
+            continue
+        shown = [format_score(r.score, fmt) if r.score is not None else f"? ({r.problem})" for r in (read.p1, read.p2)]
+        print(f"{file}: P1 {shown[0]}  P2 {shown[1]}  leader {read.leader or '-'}")
+    return 0
+
+
+def analyze(config: ReadConfig, video: Path, every: int, progress: bool = True) -> list[tuple[float, LeadState]]:
+    """The tracker's state after each sampled frame of a video."""
+    reader = make_reader(config)
+    tracker = make_tracker(config)
+    total = max(1, video_frame_count(video) // every)
+    frames = video_frames(video, every)
+    if progress:
+        from tqdm import tqdm
+
+        frames = tqdm(frames, total=total, unit="frame", file=sys.stderr, leave=False)
+    states = []
+    for time_s, frame in frames:
+        read = reader.read(frame)
+        states.append((time_s, tracker.update(time_s, read.p1.score, read.p2.score)))
+    return states
+
+
+def _write_csv(path: Path, states: list[tuple[float, LeadState]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["time_s", "p1", "p2", "leader", "margin"])
+        for t, s in states:
+            writer.writerow([f"{t:.3f}", _cell(s.p1), _cell(s.p2), s.leader or "", _cell(s.margin)])
+
+
+def _cell(value: Score | None) -> str:
+    return "" if value is None else str(value)
+
+
+def lead_changes(states: list[tuple[float, LeadState]]) -> list[tuple[float, LeadState]]:
+    changes = []
+    previous: str | None = None
+    for t, s in states:
+        if s.leader != previous:
+            changes.append((t, s))
+            previous = s.leader
+    return changes
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    if args.every < 1:
+        raise DdrError("--every must be 1 or more")
+    states = analyze(_config(args), Path(args.video), args.every)
+    _write_csv(args.csv, states)
+    fmt = load_profile(args.profile).format
+    for t, s in lead_changes(states):
+        print(_describe(t, s, fmt))
+    print(f"wrote {args.csv}")
+    if args.chart:
+        from .chart import draw_chart
+
+        draw_chart(states, args.chart, title=f"{Path(args.video).name} ({args.profile})")
+        print(f"wrote {args.chart}")
+    return 0
+
+
+def _describe(t: float, s: LeadState, fmt: Any) -> str:
+    if s.leader is None:
+        return f"{t:7.2f}s  no leader"
+    scores = " - ".join(format_score(v, fmt) if v is not None else "?" for v in (s.p1, s.p2))
+    who = "tie" if s.leader == "tie" else f"{s.leader.upper()} leads by {_cell(s.margin)}"
+    return f"{t:7.2f}s  {who}  ({scores})"
+
+
+def _cmd_watch(args: argparse.Namespace) -> int:
+    config = _config(args)
+    reader = make_reader(config)
+    tracker = make_tracker(config)
+    screen = ScreenCapture(args.monitor)
+    try:
+        reader.regions_for(*screen.size)
+        fmt = reader.profile.format
+        last: tuple[Any, ...] | None = None
+        started = time.monotonic()
+        while not args.seconds or time.monotonic() - started < args.seconds:
+            t, frame = screen.grab()
+            read = reader.read(frame)
+            state = tracker.update(t, read.p1.score, read.p2.score)
+            key = (state.leader, state.p1, state.p2)
+            if key != last:
+                print(_describe(t - started, state, fmt), flush=True)
+                last = key
+            time.sleep(max(0.0, args.interval_ms / 1000 - (time.monotonic() - t)))
+    finally:
+        screen.close()
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    if not DEMO_CLIP.is_file():
+        raise DdrError(f"the demo clip {DEMO_CLIP} is missing: is this a complete checkout?")
+    config = ReadConfig("stepmania")
+    states = analyze(config, DEMO_CLIP, every=3)
+    csv_path, chart_path = args.out / "demo.csv", args.out / "demo.png"
+    _write_csv(csv_path, states)
+    fmt = load_profile("stepmania").format
+    print(f"Analyzing {DEMO_CLIP.name} (StepMania profile). Lead changes:")
+    for t, s in lead_changes(states):
+        print(_describe(t, s, fmt))
+    from .chart import draw_chart
+
+    draw_chart(states, chart_path, title="obs-ddr demo: a generated StepMania match")
+    print(f"CSV:   {csv_path.resolve()}")
+    print(f"Chart: {chart_path.resolve()}")
+    return 0
+
+
+def _cmd_footage(args: argparse.Namespace) -> int:
+    from .synth import write_match_video
+
+    truth = write_match_video(load_profile(args.profile), args.out, args.seconds, args.fps, args.seed)
+    with args.truth.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["frame", "time_s", "p1", "p2"])
+        for i, (t, p1, p2) in enumerate(truth):
+            writer.writerow([i, f"{t:.3f}", _cell(p1), _cell(p2)])
+    print(f"wrote {args.out} and {args.truth}")
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run_bench
+
+    print(run_bench(args.frames, args.baseline_frames))
+    return 0

@@ -1,0 +1,35 @@
+"""What every front end builds from its options: a profile, an engine, a reader, a tracker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .engines import make_engine
+from .profiles import Player, load_profile
+from .reader import ScoreReader
+from .regions import Region
+from .tracker import Tracker, TrackRules
+
+
+@dataclass(frozen=True, slots=True)
+class ReadConfig:
+    """How to read a match: game profile, OCR engine, regions (None: the profile's), hold."""
+
+    profile: str = "stepmania"
+    engine: str = "auto"
+    p1: Region | None = None
+    p2: Region | None = None
+    hold_ms: int = 1000
+
+
+def make_reader(config: ReadConfig) -> ScoreReader:
+    profile = load_profile(config.profile)
+    regions: dict[Player, Region] | None = None
+    if config.p1 is not None and config.p2 is not None:
+        regions = {"p1": config.p1, "p2": config.p2}
+    return ScoreReader(profile, make_engine(config.engine, profile), regions)
+
+
+def make_tracker(config: ReadConfig) -> Tracker:
+    profile = load_profile(config.profile)
+    return Tracker(TrackRules(profile.motion, hold_s=config.hold_ms / 1000))
