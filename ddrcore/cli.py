@@ -48,8 +48,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--profile", default="stepmania", help=f"game profile: {', '.join(profile_names())}")
-        p.add_argument("--p1", type=_region, help="P1 score region X,Y,W,H in pixels")
-        p.add_argument("--p2", type=_region, help="P2 score region X,Y,W,H in pixels")
+        p.add_argument("--p1", help="P1 score region X,Y,W,H in pixels")
+        p.add_argument("--p2", help="P2 score region X,Y,W,H in pixels")
         p.add_argument("--engine", default="auto", choices=ENGINE_NAMES, help="OCR engine")
         p.add_argument("--hold-ms", type=int, default=1000, help="how long a new leader must hold")
 
@@ -94,16 +94,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _region(text: str) -> Region:
-    try:
-        return Region.parse(text)
-    except DdrError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def _config(args: argparse.Namespace) -> ReadConfig:
     load_profile(args.profile)
-    return ReadConfig(args.profile, args.engine, args.p1, args.p2, args.hold_ms)
+    p1 = Region.parse(args.p1) if args.p1 else None
+    p2 = Region.parse(args.p2) if args.p2 else None
+    return ReadConfig(args.profile, args.engine, p1, p2, args.hold_ms)
 
 
 def _read_json(file: str, read: FrameRead) -> dict[str, Any]:

@@ -64,13 +64,23 @@ class TrackState:
     lead: LeadState = field(default_factory=LeadState)
     pending: Leader | None = None
     pending_since_s: float = 0.0
+    both_missing: int = 0
+
+
+# Both scores gone at once is a screen change (results, menu), not something covering one
+# score: drop them after this many reads in a row instead of waiting ``lost_s``.
+_SCREEN_CHANGE_READS = 2
 
 
 def track(state: TrackState, time_s: float, p1: Score | None, p2: Score | None, rules: TrackRules) -> TrackState:
     """The state after reads ``p1`` and ``p2`` (None: unreadable) taken at ``time_s``."""
-    t1 = _track_player(state.p1, time_s, p1, rules)
-    t2 = _track_player(state.p2, time_s, p2, rules)
-    return _update_lead(state, time_s, t1, t2, rules)
+    both_missing = state.both_missing + 1 if p1 is None and p2 is None else 0
+    if both_missing >= _SCREEN_CHANGE_READS:
+        t1, t2 = PlayerTrack(), PlayerTrack()
+    else:
+        t1 = _track_player(state.p1, time_s, p1, rules)
+        t2 = _track_player(state.p2, time_s, p2, rules)
+    return replace(_update_lead(state, time_s, t1, t2, rules), both_missing=both_missing)
 
 
 def _track_player(track: PlayerTrack, time_s: float, read: Score | None, rules: TrackRules) -> PlayerTrack:

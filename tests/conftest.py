@@ -1,0 +1,52 @@
+"""Shared fixtures. The real frames live in ../shared/frames (never copied into the product)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAMES = ROOT.parent / "shared" / "frames"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def require(condition: bool, what: str) -> None:
+    """Skip locally when a dependency is missing; in CI a missing dependency is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI")
+    pytest.skip(f"{what} is not available")
+
+
+@pytest.fixture(scope="session")
+def frames_dir() -> Path:
+    require(FRAMES.is_dir(), f"the real frames at {FRAMES}")
+    return FRAMES
+
+
+def labels(game: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((FRAMES / game / "labels.json").read_text())
+    return data
+
+
+@pytest.fixture(scope="session")
+def tesseract() -> str:
+    path = shutil.which("tesseract")
+    require(path is not None, "the tesseract program (apt-get install tesseract-ocr)")
+    assert path is not None
+    return path
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> Any:
+    import subprocess
+
+    return subprocess.run(
+        [sys.executable, "-m", "ddrcore", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600
+    )

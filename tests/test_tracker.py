@@ -1,0 +1,102 @@
+"""Tracker properties (hypothesis): hold, single misreads, new songs, falling ITG scores."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ddrcore.profiles import load_profile
+from ddrcore.tracker import TrackRules, TrackState, track
+
+DDR = TrackRules(load_profile("ddr-world").motion, hold_s=1.0)
+ITG = TrackRules(load_profile("itg-percent").motion, hold_s=1.0)
+
+
+def _run(rules: TrackRules, reads: list[tuple[float, int | float | None, int | float | None]]) -> list[TrackState]:
+    state = TrackState()
+    out = []
+    for t, p1, p2 in reads:
+        state = track(state, t, p1, p2, rules)
+        out.append(state)
+    return out
+
+
+@st.composite
+def rising_match(draw: st.DrawFn) -> list[tuple[float, int | float | None, int | float | None]]:
+    steps = draw(st.integers(10, 80))
+    dt = draw(st.sampled_from([0.1, 0.25, 0.5]))
+    p1 = p2 = 0
+    reads: list[tuple[float, int | float | None, int | float | None]] = []
+    for i in range(steps):
+        p1 += draw(st.integers(0, 20000))
+        p2 += draw(st.integers(0, 20000))
+        reads.append((i * dt, p1, p2))
+    return reads
+
+
+@settings(max_examples=200, deadline=None)
+@given(rising_match())
+def test_leader_never_changes_faster_than_hold(reads: list[tuple[float, int | float | None, int | float | None]]) -> None:
+    states = _run(DDR, reads)
+    change_times = [
+        t for (t, _, _), before, after in zip(reads[1:], states, states[1:]) if after.lead.leader != before.lead.leader
+    ]
+    leaders = [s.lead.leader for s in states]
+    assert all(b - a >= DDR.hold_s - 1e-9 for a, b in zip(change_times, change_times[1:])) or None in leaders
+
+
+@settings(max_examples=200, deadline=None)
+@given(rising_match(), st.integers(0, 1000), st.integers(0, 2_000_000), st.booleans())
+def test_single_misread_never_changes_leader(
+    reads: list[tuple[float, int | float | None, int | float | None]], where: int, misread: int, on_p1: bool
+) -> None:
+    # P1 is always far ahead; one arbitrary misread must never hand the lead to P2.
+    ahead = [(t, (p1 or 0) + 5_000_000 if p1 is not None else None, p2) for t, p1, p2 in reads]
+    i = where % len(ahead)
+    t, p1, p2 = ahead[i]
+    ahead[i] = (t, misread, p2) if on_p1 else (t, p1, misread)
+    for state in _run(DDR, ahead):
+        assert state.lead.leader in (None, "p1")
+
+
+def test_new_song_resets_cleanly() -> None:
+    song1 = [(i * 0.25, 10000 * i, 8000 * i) for i in range(40)]
+    gap = [(10 + i * 0.25, None, None) for i in range(8)]
+    song2 = [(12 + i * 0.25, 7000 * i, 9000 * i) for i in range(40)]
+    states = _run(DDR, song1 + gap + song2)
+    assert states[len(song1) - 1].lead.leader == "p1"
+    assert states[len(song1) + len(gap) - 1].lead.leader is None
+    assert states[-1].lead.leader == "p2"
+    assert states[-1].lead.p1 is not None and states[-1].lead.p1 < 400_000
+
+
+def test_new_song_without_a_gap_falls_back_to_zero() -> None:
+    song1 = [(i * 0.25, 10000 * i, 8000 * i) for i in range(40)]
+    song2 = [(10 + i * 0.25, 7000 * i, 9000 * i) for i in range(40)]
+    states = _run(DDR, song1 + song2)
+    assert states[-1].lead.leader == "p2"
+    assert states[-1].lead.p2 == 9000 * 39 or states[-1].lead.p2 == 9000 * 38
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(0.05, 1.5))
+def test_itg_score_that_really_falls_is_followed(drop: float) -> None:
+    reads: list[tuple[float, int | float | None, int | float | None]] = []
+    for i in range(20):
+        reads.append((i * 0.5, round(20 + 0.3 * i, 2), 20.0))
+    top = reads[-1][1]
+    assert isinstance(top, float)
+    for i in range(20, 30):
+        reads.append((i * 0.5, round(top - drop, 2), 20.0))
+    final = _run(ITG, reads)[-1]
+    assert final.lead.p1 == round(top - drop, 2)
+
+
+def test_ddr_lower_read_is_a_misread() -> None:
+    reads: list[tuple[float, int | float | None, int | float | None]] = [
+        (i * 0.25, 500000 + 1000 * i, 400000) for i in range(10)
+    ]
+    reads.append((2.5, 300000, 400000))  # impossible: a DDR score never falls mid-song
+    reads.append((2.75, 511000, 400000))
+    states = _run(DDR, reads)
+    assert all(s.lead.p1 is None or s.lead.p1 >= 500000 for s in states)
