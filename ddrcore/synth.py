@@ -95,13 +95,17 @@ def random_frames(profile: Profile, count: int, seed: int) -> Iterator[SynthFram
 def draw_frame(profile: Profile, p1: Score | None, p2: Score | None, rng: Rng, menu: bool = False) -> Image:
     """A 1280x720 BGR frame: a busy background, and each present player's score panel."""
     frame = _background(rng, menu)
+    _draw_panels(frame, profile, p1, p2, rng)
+    return frame
+
+
+def _draw_panels(frame: Image, profile: Profile, p1: Score | None, p2: Score | None, rng: Rng) -> None:
     scores: dict[Player, Score | None] = {"p1": p1, "p2": p2}
     leader_score = max((s for s in scores.values() if s is not None), default=None)
     for player in PLAYERS:
         score = scores[player]
         if score is not None:
             _draw_panel(frame, profile, player, score, trailing=score != leader_score, rng=rng)
-    return frame
 
 
 def degrade(image: Image, degradation: Degradation, rng: Rng) -> Image:
@@ -280,12 +284,7 @@ def write_match_video(profile: Profile, path: Path, seconds: float, fps: float, 
         assert encoder.stdin is not None
         for i, (p1, p2) in enumerate(song_scores(profile, seconds, fps, seed)):
             frame = background.copy()
-            scores: dict[Player, Score | None] = {"p1": p1, "p2": p2}
-            lead = max((s for s in scores.values() if s is not None), default=None)
-            for player in PLAYERS:
-                s = scores[player]
-                if s is not None:
-                    _draw_panel(frame, profile, player, s, trailing=s != lead, rng=rng)
+            _draw_panels(frame, profile, p1, p2, rng)
             frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
             encoder.stdin.write(frame.tobytes())
             truth.append((i / fps, p1, p2))
