@@ -16,12 +16,12 @@ from .engines import ENGINE_NAMES, make_engine
 from .errors import DdrError, EngineError
 from .parse import Score
 from .preprocess import Image, crop
-from .profiles import PLAYERS, load_profile
+from .profiles import PLAYERS, Profile, load_profile
 from .reader import ScoreReader
 
 
 def _truth() -> dict[int, tuple[Score | None, Score | None]]:
-    rows = {}
+    rows: dict[int, tuple[Score | None, Score | None]] = {}
     with DEMO_TRUTH.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             p1 = int(row["p1"]) if row["p1"] else None
@@ -82,7 +82,7 @@ def run_bench(frame_count: int = 60, baseline_frames: int = 8) -> str:
     return "\n".join(lines)
 
 
-def _baseline_reader() -> Callable[[Image, object], tuple[Score | None, Score | None]]:
+def _baseline_reader() -> Callable[[Image, Profile], tuple[Score | None, Score | None]]:
     from .engines.tesseract import find_tesseract
 
     try:
@@ -91,10 +91,7 @@ def _baseline_reader() -> Callable[[Image, object], tuple[Score | None, Score | 
         raise EngineError("pytesseract is not installed") from None
     pytesseract.pytesseract.tesseract_cmd = find_tesseract()
 
-    def read(frame: Image, profile: object) -> tuple[Score | None, Score | None]:
-        from .profiles import Profile
-
-        assert isinstance(profile, Profile)
+    def read(frame: Image, profile: Profile) -> tuple[Score | None, Score | None]:
         h, w = frame.shape[:2]
         out: list[Score | None] = []
         for player in PLAYERS:

@@ -22,6 +22,7 @@ from .engines.glyph import art_to_glyph
 from .parse import Score, format_score
 from .preprocess import Image
 from .profiles import PLAYERS, Player, Profile
+from .regions import Region
 
 BASE_SIZE = (1280, 720)
 Rng = np.random.Generator
@@ -207,11 +208,10 @@ def _colours(profile: Profile, player: Player) -> tuple[_Rgba, _Rgba, _Rgba | No
     return (0, 0, 0, 0), (235, 235, 235, 255), None, None
 
 
-def _draw_block_text(frame: Image, profile: Profile, region: object, text: str, grey: bool) -> None:
+def _draw_block_text(frame: Image, profile: Profile, region: Region, text: str, grey: bool) -> None:
     """ITG's 3x5 block font, right-aligned: the profile's own glyph art, scaled up."""
-    from .regions import Region
-
-    assert isinstance(region, Region) and profile.glyphs
+    if not profile.glyphs:
+        raise ValueError(f"profile {profile.name} has no glyph art to draw")
     cv2.rectangle(frame, (region.x - 20, region.y - 8), (region.x + region.w + 20, region.y + region.h + 8), (0, 0, 0), -1)
     block = round(region.h * 0.82 / 5)
     colour = (172, 172, 172) if grey else (255, 255, 255)
