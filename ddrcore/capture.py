@@ -63,8 +63,11 @@ class ScreenCapture:
     def __init__(self, monitor: int = 1) -> None:
         import mss
 
-        self._mss: Any = mss.MSS()
-        monitors = self._mss.monitors
+        try:
+            self._mss: Any = mss.MSS()
+            monitors = self._mss.monitors
+        except mss.ScreenShotError as exc:
+            raise ImageError(f"cannot capture the screen: {exc}") from None
         if not 1 <= monitor < len(monitors):
             self.close()
             raise ImageError(f"monitor {monitor} does not exist: this screen has monitors 1..{len(monitors) - 1}")
@@ -75,7 +78,12 @@ class ScreenCapture:
         return int(self.monitor["width"]), int(self.monitor["height"])
 
     def grab(self) -> tuple[float, Image]:
-        shot = self._mss.grab(self.monitor)
+        import mss
+
+        try:
+            shot = self._mss.grab(self.monitor)
+        except mss.ScreenShotError as exc:
+            raise ImageError(f"cannot capture the screen: {exc}") from None
         frame = np.asarray(shot, dtype=np.uint8)[:, :, :3]
         return time.monotonic(), np.ascontiguousarray(frame)
 

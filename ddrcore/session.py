@@ -13,13 +13,15 @@ from .tracker import Tracker, TrackRules
 
 @dataclass(frozen=True, slots=True)
 class ReadConfig:
-    """How to read a match: game profile, OCR engine, regions (None: the profile's), hold."""
+    """How to read a match: game profile, OCR engine, regions (None: the profile's), hold,
+    and the tesseract executable when it is not on PATH."""
 
     profile: str = "stepmania"
     engine: str = "auto"
     p1: Region | None = None
     p2: Region | None = None
     hold_ms: int = 1000
+    tesseract_path: str = ""
 
 
 def make_reader(config: ReadConfig) -> ScoreReader:
@@ -27,7 +29,7 @@ def make_reader(config: ReadConfig) -> ScoreReader:
     regions: dict[Player, Region] | None = None
     if config.p1 is not None and config.p2 is not None:
         regions = {"p1": config.p1, "p2": config.p2}
-    return ScoreReader(profile, make_engine(config.engine, profile), regions)
+    return ScoreReader(profile, make_engine(config.engine, profile, config.tesseract_path or None), regions)
 
 
 def make_tracker(config: ReadConfig) -> Tracker:

@@ -35,45 +35,49 @@ class OcrEngine(Protocol):
     def read_digits(self, glyphs: Glyphs) -> DigitText: ...
 
 
-def make_engine(name: str, profile: Profile) -> OcrEngine:
-    """The engine called ``name`` for ``profile``; EngineError if it cannot run here."""
+def make_engine(name: str, profile: Profile, tesseract_cmd: str | None = None) -> OcrEngine:
+    """The engine called ``name`` for ``profile``; EngineError if it cannot run here.
+
+    ``tesseract_cmd`` is the tesseract executable when it is not on PATH (its folder also
+    holds the tessdata the in-process engine needs on Windows).
+    """
     if name == "pytesseract":
         from .tesseract import PytesseractEngine
 
-        return PytesseractEngine()
+        return PytesseractEngine(tesseract_cmd)
     if name == "tesserocr":
         from .tesseract import TesserocrEngine
 
-        return TesserocrEngine()
+        return TesserocrEngine(tesseract_cmd)
     if name == "glyph":
         from .glyph import GlyphEngine
 
         return GlyphEngine.for_profile(profile)
     if name == "auto":
-        return _auto_engine(profile)
+        return _auto_engine(profile, tesseract_cmd)
     raise EngineError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINE_NAMES)}")
 
 
-def tesseract_engine() -> OcrEngine:
+def tesseract_engine(tesseract_cmd: str | None = None) -> OcrEngine:
     """The fastest Tesseract engine available: in-process tesserocr, else pytesseract."""
     try:
         from .tesseract import TesserocrEngine
 
-        return TesserocrEngine()
+        return TesserocrEngine(tesseract_cmd)
     except EngineError:
         from .tesseract import PytesseractEngine
 
-        return PytesseractEngine()
+        return PytesseractEngine(tesseract_cmd)
 
 
-def _auto_engine(profile: Profile) -> OcrEngine:
+def _auto_engine(profile: Profile, tesseract_cmd: str | None) -> OcrEngine:
     from .glyph import AutoEngine, GlyphEngine, GlyphLearner
 
     glyph = GlyphEngine.for_profile(profile)
     if glyph.has_templates:
         try:
-            fallback: OcrEngine | None = tesseract_engine()
+            fallback: OcrEngine | None = tesseract_engine(tesseract_cmd)
         except EngineError:
             fallback = None
         return AutoEngine(glyph, fallback)
-    return AutoEngine(glyph, tesseract_engine(), GlyphLearner())
+    return AutoEngine(glyph, tesseract_engine(tesseract_cmd), GlyphLearner())

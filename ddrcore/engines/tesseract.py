@@ -29,8 +29,15 @@ _INSTALL_HINT = (
 
 
 def find_tesseract(explicit: str | None = None) -> str:
-    """The tesseract executable: ``explicit``, $TESSERACT_CMD, or PATH; EngineError if none."""
-    for candidate in (explicit, os.environ.get("TESSERACT_CMD"), shutil.which("tesseract")):
+    """The tesseract executable: ``explicit``, $TESSERACT_CMD, or PATH; EngineError if none.
+
+    A path the user gave that is wrong is an error of its own, never silently replaced.
+    """
+    if explicit:
+        if Path(explicit).is_file():
+            return explicit
+        raise EngineError(f"Tesseract not found at {explicit}: correct the Tesseract path or leave it empty")
+    for candidate in (os.environ.get("TESSERACT_CMD"), shutil.which("tesseract")):
         if candidate and Path(candidate).is_file():
             return candidate
     for default in (r"C:\Program Files\Tesseract-OCR\tesseract.exe", "/opt/homebrew/bin/tesseract"):
@@ -102,6 +109,8 @@ class TesserocrEngine:
         from PIL import Image
 
         self._image_from_array: Any = Image.fromarray
+        if tesseract_cmd:
+            find_tesseract(tesseract_cmd)
         path = find_tessdata(tesseract_cmd)
         try:
             self._api: Any = tesserocr.PyTessBaseAPI(

@@ -1,0 +1,244 @@
+"""Live reading from the screen in one worker thread: capture -> read -> track, published as
+an immutable :class:`LiveStatus` that any other thread may take at any time without waiting.
+
+The worker never dies of bad input: a problem (no such monitor, a region off the screen,
+Tesseract missing) becomes ``status.problem`` and the worker tries again every
+``RETRY_S`` seconds, so fixing the setting or the machine is enough to recover.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .capture import ScreenCapture
+from .errors import DdrError, EngineError, ImageError
+from .preprocess import Image
+from .preview import draw_preview, write_preview
+from .profiles import PLAYERS, Player, load_profile
+from .reader import ScoreRead, ScoreReader
+from .regions import Region
+from .session import ReadConfig, make_reader, make_tracker
+from .tracker import LeadState, Tracker
+
+log = logging.getLogger(__name__)
+
+RETRY_S = 1.0
+_RATE_WINDOW_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class LiveConfig:
+    """What to read live: how to read (profile, engine, regions in monitor pixels, hold),
+    which monitor (mss numbering, 1 = first) and how often."""
+
+    read: ReadConfig = field(default_factory=ReadConfig)
+    monitor: int = 1
+    interval_ms: int = 250
+
+
+@dataclass(frozen=True, slots=True)
+class LiveStatus:
+    """The latest result. ``problem`` is "" while reading works; ``seq`` grows with each read.
+
+    ``reads_per_s`` counts two-player reads over the last few seconds; ``cpu_share`` is the
+    worker thread's CPU time over the same wall time (1.0 = one core busy).
+    """
+
+    lead: LeadState = field(default_factory=LeadState)
+    p1: ScoreRead | None = None
+    p2: ScoreRead | None = None
+    engine: str = ""
+    reads_per_s: float = 0.0
+    cpu_share: float = 0.0
+    problem: str = ""
+    paused: bool = False
+    message: str = ""
+    seq: int = 0
+
+
+class LiveReader:
+    """Owns the worker thread. ``configure``/``pause``/``request_preview`` only leave a note
+    for the worker and return at once; ``stop`` joins the thread."""
+
+    def __init__(self, config: LiveConfig) -> None:
+        self._wanted = config
+        self._status = LiveStatus()
+        self._paused = False
+        self._preview_to: Path | None = None
+        self._stopping = False
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def status(self) -> LiveStatus:
+        return self._status
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        if self.alive:
+            return
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="obs-ddr reader", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> bool:
+        """Stop the worker and wait for it; False if it is still busy after ``timeout_s``."""
+        self._stopping = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+        return not self.alive
+
+    def configure(self, config: LiveConfig) -> None:
+        if config != self._wanted:
+            self._wanted = config
+            self._wake.set()
+
+    def pause(self, paused: bool) -> None:
+        self._paused = paused
+        self._wake.set()
+
+    def request_preview(self, path: Path) -> None:
+        """Have the next read also write a preview PNG to ``path`` (status.message says when)."""
+        self._preview_to = path
+        self._wake.set()
+
+    # The worker thread from here on.
+
+    def _run(self) -> None:
+        work = _Work()
+        try:
+            while not self._stopping:
+                started = time.monotonic()
+                delay_s = self._step(work)
+                self._wake.wait(max(0.0, delay_s - (time.monotonic() - started)))
+                self._wake.clear()
+        finally:
+            work.close()
+
+    def _step(self, work: _Work) -> float:
+        """One read; returns how long to wait before the next."""
+        config = self._wanted
+        if self._paused:
+            self._publish(LiveStatus(self._status.lead, paused=True, engine=self._status.engine))
+            return config.interval_ms / 1000
+        frame: Image | None = None
+        try:
+            work.prepare(config)
+            assert work.screen is not None and work.reader is not None and work.tracker is not None
+            t, frame = work.screen.grab()
+            read = work.reader.read(frame)
+            lead = work.tracker.update(t, read.p1.score, read.p2.score)
+            work.count_read()
+            status = LiveStatus(lead, read.p1, read.p2, work.reader.engine.name, *work.rates())
+            message = self._preview(config, frame, {"p1": read.p1, "p2": read.p2}, "")
+            self._publish(replace(status, message=message))
+            return config.interval_ms / 1000
+        except DdrError as exc:
+            work.forget(exc)
+            problem = str(exc)
+        except Exception as exc:  # a bug must not kill the worker: report it and keep trying
+            log.exception("obs-ddr reader failed")
+            work.forget(exc)
+            problem = f"internal error: {exc!r} (see the log)"
+        message = self._preview(config, frame, {}, problem) if frame is not None else ""
+        if not message and self._preview_to is not None:
+            self._preview_to = None
+            message = f"Read now: {problem}"
+        self._publish(LiveStatus(problem=problem, engine=self._status.engine, message=message))
+        return max(RETRY_S, config.interval_ms / 1000)
+
+    def _publish(self, status: LiveStatus) -> None:
+        """Replace the status in one assignment, so readers never see half of it."""
+        self._status = replace(status, message=status.message or self._status.message, seq=self._status.seq + 1)
+
+    def _preview(self, config: LiveConfig, frame: Image, reads: dict[Player, ScoreRead], problem: str) -> str:
+        """Write the requested preview, if any; the message saying what was read and where."""
+        path, self._preview_to = self._preview_to, None
+        if path is None:
+            return ""
+        try:
+            write_preview(path, draw_preview(frame, _regions(config, frame), reads, problem))
+            summary = ", ".join(
+                f"{p.upper()} {r.score if r.score is not None else '? (' + r.problem + ')'}" for p, r in reads.items()
+            ) or problem
+            message = f"Read now: {summary}; preview written to {path}"
+        except DdrError as exc:
+            message = f"Read now: {exc}"
+        log.info("%s", message)
+        return message
+
+
+def _regions(config: LiveConfig, frame: Image) -> dict[Player, Region]:
+    if config.read.p1 is not None and config.read.p2 is not None:
+        return {"p1": config.read.p1, "p2": config.read.p2}
+    profile = load_profile(config.read.profile)
+    return {p: profile.regions[p].to_pixels(frame.shape[1], frame.shape[0]) for p in PLAYERS}
+
+
+class _Work:
+    """The worker's own objects, built lazily from the config and rebuilt when it changes.
+    Only the worker thread touches it (mss handles belong to the thread that made them)."""
+
+    def __init__(self) -> None:
+        self.screen: ScreenCapture | None = None
+        self.reader: ScoreReader | None = None
+        self.tracker: Tracker | None = None
+        self._monitor = 0
+        self._read_config: ReadConfig | None = None
+        self._done: deque[float] = deque()
+        self._cpu: deque[float] = deque()
+
+    def prepare(self, config: LiveConfig) -> None:
+        if self.screen is not None and self._monitor != config.monitor:
+            self._close_screen()
+        if self.screen is None:
+            self.screen = ScreenCapture(config.monitor)
+            self._monitor = config.monitor
+        if self.reader is None or self._read_config != config.read:
+            self.reader = None
+            self.reader = make_reader(config.read)
+            self.tracker = make_tracker(config.read)
+            self._read_config = config.read
+        self.reader.regions_for(*self.screen.size)
+
+    def forget(self, problem: Exception) -> None:
+        """Drop what the problem shows to be broken; the next step rebuilds it."""
+        self.tracker = make_tracker(self._read_config) if self._read_config else None
+        if isinstance(problem, ImageError) or not isinstance(problem, DdrError):
+            self._close_screen()
+        if isinstance(problem, EngineError) or not isinstance(problem, DdrError):
+            self.reader = None
+
+    def count_read(self) -> None:
+        now = time.monotonic()
+        self._done.append(now)
+        self._cpu.append(time.thread_time())
+        while self._done[0] < now - _RATE_WINDOW_S:
+            self._done.popleft()
+            self._cpu.popleft()
+
+    def rates(self) -> tuple[float, float]:
+        """(reads per second, CPU share) over the recent window."""
+        if len(self._done) < 2:
+            return 0.0, 0.0
+        wall = self._done[-1] - self._done[0]
+        if wall <= 0:
+            return 0.0, 0.0
+        return (len(self._done) - 1) / wall, (self._cpu[-1] - self._cpu[0]) / wall
+
+    def close(self) -> None:
+        self._close_screen()
+
+    def _close_screen(self) -> None:
+        if self.screen is not None:
+            self.screen.close()
+            self.screen = None

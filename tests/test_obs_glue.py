@@ -1,0 +1,235 @@
+"""obs_ddr.py against a counting fake of obspython, with the real worker reading a real (virtual)
+screen: references balance, threads stop, every bad input gives one clear line and recovers."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+
+from ddrcore.profiles import load_profile
+from ddrcore.synth import draw_frame
+
+from .conftest import ROOT
+from .display import show, virtual_display
+from .fake_obspython import Data, FakeObs
+
+SCREEN = (1600, 900)
+GAME = (1280, 720)
+P1_SCORE, P2_SCORE = 123_456_789, 98_765_432
+
+
+@dataclass(frozen=True)
+class Screen:
+    display: str
+    regions: dict[str, tuple[int, int, int, int]]
+
+
+@pytest.fixture(scope="module")
+def screen(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Screen]:
+    """A StepMania frame, P1 ahead, shown at the top-left of a virtual screen."""
+    profile = load_profile("stepmania")
+    picture = tmp_path_factory.mktemp("screen") / "frame.png"
+    cv2.imwrite(str(picture), draw_frame(profile, P1_SCORE, P2_SCORE, np.random.default_rng(3)))
+    regions = {}
+    for player, relative in profile.regions.items():
+        r = relative.to_pixels(*GAME)
+        regions[player] = (r.x, r.y, r.w, r.h)
+    with virtual_display(*SCREEN) as display, show(display, picture, *GAME):
+        yield Screen(display, regions)
+
+
+class Harness:
+    def __init__(self, fake: FakeObs, module: ModuleType, settings: Data) -> None:
+        self.fake, self.module, self.settings = fake, module, settings
+
+    def start(self, **values: Any) -> None:
+        self.settings.values.update(values)
+        self.module.script_defaults(self.settings)
+        self.module.script_load(self.settings)
+        self.module.script_update(self.settings)
+
+    def edit(self, **values: Any) -> None:
+        self.settings.values.update(values)
+        self.module.script_update(self.settings)
+
+    def until(self, check: Callable[[], bool], timeout_s: float = 15.0) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            self.fake.run_timers()
+            if check():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def status(self) -> str:
+        return str(self.module.script.status_line())
+
+
+@pytest.fixture
+def obs(screen: Screen, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
+    fake = FakeObs()
+    fake.add_text_source("Leader", "")
+    for name in ("P1 leads", "P2 leads", "Tied"):
+        fake.add_scene(name)
+    fake.program = "Tied"
+    monkeypatch.setitem(sys.modules, "obspython", fake)
+    monkeypatch.setenv("DISPLAY", screen.display)
+    core = {k: v for k, v in sys.modules.items() if k == "ddrcore" or k.startswith("ddrcore.")}
+    spec = importlib.util.spec_from_file_location("obs_ddr_under_test", ROOT / "obs_ddr.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    settings = Data(_region_settings(screen) | {"text_source": "Leader", "interval_ms": 100, "hold_ms": 300})
+    harness = Harness(fake, module, settings)
+    yield harness
+    module.script_unload()
+    sys.modules.update(core)  # unload drops ddrcore for "Reload Scripts"; keep this test run's copy
+    assert not _reader_threads()
+
+
+def _region_settings(screen: Screen) -> dict[str, int]:
+    values = {}
+    for player, box in screen.regions.items():
+        for key, value in zip("xywh", box):
+            values[f"{player}_{key}"] = value
+    return values
+
+
+def _reader_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "obs-ddr reader" and t.is_alive()]
+
+
+def test_text_follows_the_screen_and_references_balance(obs: Harness) -> None:
+    obs.start(switch_scenes=True, scene_p1="P1 leads", scene_p2="P2 leads", scene_tie="Tied")
+    expected = f"Player 1 leads by {P1_SCORE - P2_SCORE:,}"
+    assert obs.until(lambda: obs.fake.text_of("Leader") == expected), obs.status()
+    assert obs.until(lambda: obs.fake.program == "P1 leads"), obs.status()
+    assert "123,456,789" in obs.status() and "reads/s" in obs.status()
+
+    obs.edit(text_format="{p1_name} {p1} - {p2} {p2_name}", p1_name="Ana", p2_name="Bo")
+    assert obs.until(lambda: obs.fake.text_of("Leader") == "Ana 123,456,789 - 098,765,432 Bo"), obs.status()
+
+    obs.module.script_properties()
+    keys = {p["key"] for p in obs.fake.properties}
+    assert {"enabled", "profile", "monitor", "p1_x", "p2_h", "interval_ms", "engine", "hold_ms", "text_source",
+            "text_format", "tie_text", "idle_text", "p1_name", "p2_name", "switch_scenes", "scene_p1",
+            "scene_p2", "scene_tie", "tesseract_path", "read_now"} <= keys
+    text_sources = next(p for p in obs.fake.properties if p["key"] == "text_source")["items"]
+    assert ("Leader", "Leader") in text_sources
+
+    writes_before = len([1 for _ in obs.fake.logs])
+    for _ in range(200):
+        obs.fake.run_timers()
+    assert len(obs.fake.logs) == writes_before  # steady state: nothing to log, nothing to write
+
+    obs.module.script_save(obs.settings)
+    obs.module.script_unload()
+    assert not _reader_threads()
+    assert obs.fake.balanced(), (obs.fake.gets, obs.fake.releases)
+    assert not obs.fake.timers
+
+
+def test_read_now_writes_a_preview(obs: Harness) -> None:
+    obs.start()
+    assert obs.until(lambda: obs.fake.text_of("Leader") != "")
+    obs.module.script_properties()
+    button = next(p for p in obs.fake.properties if p["key"] == "read_now")
+    assert button["rest"][1](None, None) is True
+    line = obs.settings.values["status"]
+    assert "P1 123456789" in line and "P2 98765432" in line, line
+    preview = Path(line.rsplit("preview written to ", 1)[1])
+    picture = cv2.imread(str(preview))
+    assert picture is not None and picture.shape[:2] == (SCREEN[1], SCREEN[0])
+
+
+def test_scene_switch_leaves_a_scene_that_is_not_ours(obs: Harness) -> None:
+    obs.fake.add_scene("BRB")
+    obs.fake.program = "BRB"
+    obs.start(switch_scenes=True, scene_p1="P1 leads", scene_p2="P2 leads")
+    assert obs.until(lambda: obs.fake.text_of("Leader").startswith("Player 1 leads"))
+    for _ in range(20):
+        obs.fake.run_timers()
+        time.sleep(0.02)
+    assert obs.fake.program == "BRB"
+
+
+def test_hotkey_pauses_and_resumes(obs: Harness) -> None:
+    obs.start()
+    assert obs.until(lambda: obs.fake.text_of("Leader") != "")
+    obs.fake.hotkeys["obs_ddr.pause"](True)
+    assert obs.until(lambda: obs.status().startswith("Paused"))
+    obs.fake.hotkeys["obs_ddr.pause"](True)
+    assert obs.until(lambda: "reads/s" in obs.status())
+
+
+@pytest.mark.parametrize(
+    ("bad", "message", "fix"),
+    [
+        ({"text_source": "Scoreboard"}, "text source 'Scoreboard' not found", "add_source"),
+        ({"switch_scenes": True, "scene_p1": "P1 cam", "scene_tie": "Tied"}, "scene 'P1 cam' not found", "add_scene"),
+        ({"p1_x": 1500}, "lies outside the 1600x900 frame", {"p1_x": None}),
+        ({"p1_w": 0}, "has zero size", {"p1_w": None}),
+        ({"monitor": 4}, "monitor 4 does not exist", {"monitor": 1}),
+        ({"text_format": "{leader} by {lead}"}, "unknown placeholder {lead}", {"text_format": "{leader} leads"}),
+        ({"engine": "pytesseract", "tesseract_path": "/nowhere/tesseract"}, "Tesseract not found at /nowhere",
+         {"tesseract_path": ""}),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_recovers(
+    obs: Harness, screen: Screen, bad: dict[str, Any], message: str, fix: Any
+) -> None:
+    obs.start(**bad)
+    assert obs.until(lambda: message in obs.status()), obs.status()
+    for _ in range(30):
+        obs.fake.run_timers()
+        time.sleep(0.02)
+    assert len(obs.fake.logged(message)) == 1, obs.fake.logs
+    assert obs.module.script.reader.alive
+
+    if fix == "add_source":
+        obs.fake.add_text_source("Scoreboard")
+    elif fix == "add_scene":
+        obs.fake.add_scene("P1 cam")
+    else:
+        original = _region_settings(screen)
+        obs.edit(**{k: original[k] if v is None else v for k, v in fix.items()})
+    assert obs.until(lambda: message not in obs.status() and "reads/s" in obs.status()), obs.status()
+    assert obs.fake.logged("all problems solved")
+    if fix == "add_scene":
+        assert obs.until(lambda: obs.fake.program == "P1 cam")
+
+
+def test_tesseract_missing_from_the_machine(obs: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    tesseract = shutil.which("tesseract")
+    assert tesseract is not None
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("TESSERACT_CMD", raising=False)
+    obs.start(engine="pytesseract")
+    assert obs.until(lambda: "Tesseract is not installed" in obs.status()), obs.status()
+    monkeypatch.setenv("PATH", os.path.dirname(tesseract))  # the user installs it; no reload
+    assert obs.until(lambda: obs.fake.text_of("Leader").startswith("Player 1 leads")), obs.status()
+
+
+def test_missing_packages_still_load_and_say_the_fix(obs: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "mss", None)
+    obs.start()
+    line = obs.status()
+    assert line.startswith("Missing Python packages: mss. Fix: run ")
+    assert "install" in line
+    assert len(obs.fake.logged("Missing Python packages")) == 1
+    obs.module.script_properties()
+    assert obs.settings.values["status"] == line
+    assert obs.module.script.reader is None
