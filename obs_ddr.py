@@ -291,7 +291,7 @@ class Script:
             self.apply_problems.pop("scenes", None)
 
     def apply_text(self, lead: Any) -> None:
-        if not self.text_source or self.wording.problem():
+        if not self.text_source or self.wording.problem() or not lead.settled:
             return
         from ddrcore.present import leader_text
 

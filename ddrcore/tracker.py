@@ -56,6 +56,12 @@ class LeadState:
     margin: Score | None = None
     since_s: float | None = None
 
+    @property
+    def settled(self) -> bool:
+        """False while the scores already show another leader that has not held long enough:
+        then a text naming ``leader`` with these scores would contradict itself."""
+        return self.leader is None or leader_of(self.p1, self.p2) == self.leader
+
 
 @dataclass(frozen=True, slots=True)
 class TrackState:

@@ -58,8 +58,7 @@ def show(display: str, media: Path, width: int, height: int, loop: bool = True) 
     require(shutil.which("ffplay") is not None, "ffplay (apt-get install ffmpeg)")
     command = ["ffplay", "-loglevel", "quiet", "-an", "-noborder", "-alwaysontop", "-left", "0", "-top", "0",
                "-x", str(width), "-y", str(height)]
-    if loop:
-        command += ["-loop", "0"]
+    command += ["-loop", "0"] if loop else ["-autoexit"]
     player = subprocess.Popen([*command, str(media)], env={**os.environ, "DISPLAY": display},
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -112,17 +112,21 @@ class GlyphLearner:
     so an occasional mislabelled sample is outvoted instead of learned.
     """
 
-    def __init__(self, samples_per_digit: int = 24, templates_per_digit: int = 3, min_samples: int = 4) -> None:
+    def __init__(self, samples_per_digit: int = 48, templates_per_digit: int = 48, min_samples: int = 4) -> None:
         self.samples: dict[str, list[Feature]] = {}
         self.samples_per_digit = samples_per_digit
         self.templates_per_digit = templates_per_digit
         self.min_samples = min_samples
 
-    def add(self, glyphs: Glyphs, digits: str) -> None:
-        for glyph, digit in zip(glyphs.images, digits):
-            bucket = self.samples.setdefault(digit, [])
+    def add(self, glyphs: Glyphs, digits: str, positions: list[int] | None = None) -> bool:
+        """Keep the glyphs at ``positions`` (all by default) labelled by ``digits``; True if any was new."""
+        added = False
+        for i in range(len(digits)) if positions is None else positions:
+            bucket = self.samples.setdefault(digits[i], [])
             if len(bucket) < self.samples_per_digit:
-                bucket.append(glyph_feature(glyph))
+                bucket.append(glyph_feature(glyphs.images[i]))
+                added = True
+        return added
 
     @property
     def complete(self) -> bool:
@@ -142,16 +146,28 @@ class GlyphLearner:
 
 # A Tesseract read this sure (and the right length) labels its glyphs for learning.
 LEARN_CONFIDENCE = 0.9
-# Tesseract misreads game digits at confidences up to ~0.8; below this it must agree with
-# the glyph matcher's best guess to count.
+# Tesseract misreads game digits at confidences up to ~0.8; alone (nothing learned yet) it
+# must be at least this sure.
 FALLBACK_CONFIDENCE = 0.85
+# Templates cut from the game's own pixels match a clean glyph at 0.95 and more; a glyph
+# below this is smeared (a digit changing under video compression) and needs a second opinion.
+LEARNED_SURE = 0.9
+
+
+# How far a glyph's best digit must stand above the runner-up to be read without a second opinion.
+CLEAR_MARGIN = 0.08
+
+
+def _sure(match: GlyphMatch, similarity: float, margin: float = MIN_MARGIN) -> bool:
+    return match.similarity >= similarity and match.margin >= margin
 
 
 class AutoEngine:
-    """Glyph matching when it has templates and is sure; Tesseract otherwise.
+    """Glyph matching where it is sure; a second opinion from Tesseract where it is not.
 
-    Confident Tesseract reads teach the glyph matcher the game's digits; once all ten are
-    learned, most reads never reach Tesseract.
+    Per glyph: a sure glyph match stands; an unsure one counts only if Tesseract reads the
+    same digit there; if they differ the read is unsure as a whole (never a guess). Before
+    the matcher knows all ten digits, confident Tesseract reads stand alone and teach it.
     """
 
     name = "auto"
@@ -161,18 +177,46 @@ class AutoEngine:
         self.fallback = fallback
         self.learner = learner
         self._base_templates = glyph.templates
+        self._sure_similarity = LEARNED_SURE if learner is not None else MIN_SIMILARITY
 
     def read_digits(self, glyphs: Glyphs) -> DigitText:
-        first = self.glyph.read_digits(glyphs) if self.glyph.has_templates else DigitText("", 0.0)
-        if first.confidence >= MIN_SIMILARITY or self.fallback is None:
-            return first
+        if not glyphs.images:
+            return DigitText("", 0.0)
+        if not self.glyph.has_templates:
+            return self._tesseract_alone(glyphs)
+        matches = [self.glyph.match(g) for g in glyphs.images]
+        digits = "".join(m.digit for m in matches)
+        confidence = min(m.similarity for m in matches)
+        unsure = [i for i, m in enumerate(matches) if not _sure(m, self._sure_similarity)]
+        if not unsure:
+            return DigitText(digits, confidence)
+        if self.fallback is None:
+            return DigitText(digits, min(confidence, MIN_SIMILARITY - 0.01))
         second = self.fallback.read_digits(glyphs)
-        if first.digits and second.digits == first.digits:
-            second = DigitText(second.digits, max(second.confidence, first.confidence, MIN_SIMILARITY))
-        elif second.confidence < FALLBACK_CONFIDENCE:
-            second = DigitText(second.digits, 0.0)
-        if self.learner is not None and second.confidence >= LEARN_CONFIDENCE and len(second.digits) == len(glyphs.images):
-            self.learner.add(glyphs, second.digits)
-            if self.learner.complete:
-                self.glyph = GlyphEngine({**self.learner.templates(), **self._base_templates})
-        return second
+        if len(second.digits) == len(digits) and all(second.digits[i] == digits[i] for i in unsure):
+            # Two engines agree: good labels for the glyphs the matcher was unsure of.
+            self._learn(glyphs, digits, unsure)
+            return DigitText(digits, max(confidence, MIN_SIMILARITY))
+        credible = len(second.digits) == len(digits) and second.confidence >= FALLBACK_CONFIDENCE
+        if not credible and len(matches) > 1 and all(_sure(m, MIN_SIMILARITY, CLEAR_MARGIN) for m in matches):
+            # Tesseract is lost (small, blurred digits) while every glyph still has one clear
+            # best match: the matcher alone is the better reader there. Not for a lone glyph:
+            # any stray stroke looks like a "1".
+            return DigitText(digits, max(confidence, MIN_SIMILARITY))
+        return DigitText(digits, 0.0)
+
+    def _learn(self, glyphs: Glyphs, digits: str, positions: list[int] | None = None) -> None:
+        if self.learner is None:
+            return
+        if self.learner.add(glyphs, digits, positions) and self.learner.complete:
+            self.glyph = GlyphEngine({**self.learner.templates(), **self._base_templates})
+
+    def _tesseract_alone(self, glyphs: Glyphs) -> DigitText:
+        if self.fallback is None:
+            return DigitText("", 0.0)
+        read = self.fallback.read_digits(glyphs)
+        if read.confidence < FALLBACK_CONFIDENCE:
+            return DigitText(read.digits, 0.0)
+        if read.confidence >= LEARN_CONFIDENCE and len(read.digits) == len(glyphs.images):
+            self._learn(glyphs, read.digits)
+        return read

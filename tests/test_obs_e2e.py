@@ -1,0 +1,98 @@
+"""The whole product in a real OBS Studio: the shipped match clip plays on a virtual screen,
+OBS runs obs_ddr.py from its scene collection, and obs-websocket shows the text source and
+the program scene following the true leader, with no flapping."""
+
+from __future__ import annotations
+
+import csv
+import re
+import time
+from pathlib import Path
+
+from ddrcore.assets import DEMO_CLIP, DEMO_TRUTH
+from ddrcore.profiles import load_profile
+
+from .conftest import ROOT
+from .display import show, virtual_display
+from .obs_headless import running_obs
+
+SCREEN = (1920, 1080)
+GAME = (1280, 720)
+SCENES = {"p1": "P1 leads", "p2": "P2 leads", "tie": "Tied"}
+HOLD_MS = 1000
+TEXT_FORMAT = "{leader} leads {p1} - {p2} by {margin}"
+LEADS = re.compile(r"^(Player 1|Player 2) leads ([\d,]+) - ([\d,]+) by ([\d,]+)$")
+
+
+def _truth() -> list[tuple[float, int | None, int | None]]:
+    with DEMO_TRUTH.open() as rows:
+        return [(float(r["time_s"]), int(r["p1"]) if r["p1"] else None, int(r["p2"]) if r["p2"] else None)
+                for r in csv.DictReader(rows)]
+
+
+def _leaders_that_hold(truth: list[tuple[float, int | None, int | None]], hold_s: float) -> list[str]:
+    """The true p1/p2 lead changes, leaving out leads shorter than the hold time."""
+    spans: list[tuple[str, float, float]] = []
+    for t, p1, p2 in truth:
+        leader = "none" if p1 is None or p2 is None else "tie" if p1 == p2 else "p1" if p1 > p2 else "p2"
+        if spans and spans[-1][0] == leader:
+            spans[-1] = (leader, spans[-1][1], t)
+        else:
+            spans.append((leader, t, t))
+    held = [leader for leader, start, end in spans if leader in ("p1", "p2") and end - start >= hold_s + 0.5]
+    return [leader for i, leader in enumerate(held) if i == 0 or held[i - 1] != leader]
+
+
+def _collapse(values: list[str]) -> list[str]:
+    return [v for i, v in enumerate(values) if i == 0 or values[i - 1] != v]
+
+
+def test_obs_follows_the_leader_of_a_real_match(tmp_path: Path) -> None:
+    profile = load_profile("stepmania")
+    settings: dict[str, object] = {
+        "enabled": True, "profile": "stepmania", "monitor": 1, "interval_ms": 100, "hold_ms": HOLD_MS,
+        "text_source": "Leader", "text_format": TEXT_FORMAT, "switch_scenes": True,
+        "scene_p1": SCENES["p1"], "scene_p2": SCENES["p2"], "scene_tie": SCENES["tie"],
+    }
+    for player, relative in profile.regions.items():
+        region = relative.to_pixels(*GAME)
+        settings |= {f"{player}_x": region.x, f"{player}_y": region.y, f"{player}_w": region.w,
+                     f"{player}_h": region.h}
+    truth = _truth()
+    true_scores = {"p1": {p1 for _, p1, _ in truth}, "p2": {p2 for _, _, p2 in truth}}
+
+    observed: list[tuple[float, str, str]] = []
+    with virtual_display(*SCREEN) as display, running_obs(
+        display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings
+    ) as (client, log_path):
+        time.sleep(3)  # the script loads with the scene collection
+        with show(display, DEMO_CLIP, *GAME, loop=False) as player:
+            started = time.monotonic()
+            while player.poll() is None and time.monotonic() - started < 60:
+                text = client.get_input_settings("Leader").input_settings.get("text", "")
+                scene = client.get_current_program_scene().current_program_scene_name
+                observed.append((time.monotonic() - started, text, scene))
+                time.sleep(0.1)
+            time.sleep(2)
+            observed.append((time.monotonic() - started, client.get_input_settings("Leader").input_settings
+                             .get("text", ""), client.get_current_program_scene().current_program_scene_name))
+        log = log_path.read_text(errors="replace")
+
+    assert "obs-ddr" in log, log[-3000:]
+    assert "Traceback" not in log, log[-3000:]
+    texts = [text for _, text, _ in observed]
+    leading = [m for m in (LEADS.match(t) for t in texts) if m]
+    assert leading, f"the text never named a leader: {_collapse(texts)}\n{log[-3000:]}"
+    for match in leading:
+        # Each score shown is one the game really showed, and the named leader is ahead by the margin.
+        p1, p2, margin = (int(match.group(i).replace(",", "")) for i in (2, 3, 4))
+        assert p1 in true_scores["p1"] and p2 in true_scores["p2"], match.group(0)
+        assert (match.group(1) == "Player 1") == (p1 > p2) and margin == abs(p1 - p2), match.group(0)
+
+    expected = _leaders_that_hold(truth, HOLD_MS / 1000)
+    assert len(expected) >= 3  # the clip has lead changes worth following
+    text_leaders = _collapse(["p1" if m.group(1) == "Player 1" else "p2" for m in leading])
+    assert text_leaders == expected, _collapse(texts)
+    scene_leaders = _collapse([s for _, _, s in observed if s != SCENES["tie"]])
+    assert scene_leaders == [SCENES[p] for p in expected], _collapse([s for _, _, s in observed])
+    assert texts[-1] == "", "after the song ends no score is on screen: the idle text (empty) shows"
