@@ -160,7 +160,9 @@ class Script:
         self.seen_seq = -1
         self.last_text: str | None = None
         self.applied_leader: str | None = "unset"
-        self.tick_us: deque[float] = deque(maxlen=_TICK_SAMPLES)
+        # Timer ticks in microseconds, by what they did: "idle", "text" (wrote the text), "scene".
+        self.tick_us: dict[str, deque[float]] = {k: deque(maxlen=_TICK_SAMPLES) for k in ("idle", "text", "scene")}
+        self.tick_kind = "idle"
         self.next_check_s = 0.0
 
     # Settings -> config
@@ -237,7 +239,7 @@ class Script:
         if self.hotkey_id is not None:
             obs.obs_hotkey_unregister(on_hotkey)
             self.hotkey_id = None
-        if self.tick_us:
+        if any(self.tick_us.values()):
             log(obs.LOG_INFO, f"unloaded; {self.tick_summary()}")
         # "Reload Scripts" re-imports only this file: make it re-import the core too.
         for name in [n for n in sys.modules if n == "ddrcore" or n.startswith("ddrcore.")]:
@@ -260,6 +262,7 @@ class Script:
 
     def tick(self) -> None:
         started = time.perf_counter()
+        self.tick_kind = "idle"
         status = self.reader.status if self.reader is not None else None
         if status is not None and status.seq != self.seen_seq:
             self.seen_seq = status.seq
@@ -270,7 +273,7 @@ class Script:
                 self.apply_text(status.lead)
                 self.apply_scene(status.lead)
             self.report(status.problem)
-        self.tick_us.append((time.perf_counter() - started) * 1e6)
+        self.tick_us[self.tick_kind].append((time.perf_counter() - started) * 1e6)
 
     def check_targets(self) -> None:
         """Notice a text source or scene that was deleted or renamed since it was chosen."""
@@ -307,6 +310,7 @@ class Script:
                 obs.obs_source_update(source, data)
         self.apply_problems.pop("text", None)
         self.last_text = text
+        self.tick_kind = "text"
 
     def apply_scene(self, lead: Any) -> None:
         if not self.switch_scenes or lead.leader == self.applied_leader:
@@ -323,6 +327,7 @@ class Script:
                 self.apply_problems["scenes"] = f"scene {target!r} not found: pick it again"
                 return
             obs.obs_frontend_set_current_scene(scene)
+        self.tick_kind = "scene"
         self.applied_leader = lead.leader
         log(obs.LOG_INFO, f"{lead.leader} leads: switched to scene {target!r}; {self.tick_summary()}")
 
@@ -363,12 +368,13 @@ class Script:
         return str(format_score(read.score, self.score_format))
 
     def tick_summary(self) -> str:
-        ticks = sorted(self.tick_us)
-        if not ticks:
-            return "no timer ticks yet"
         status = self.reader.status if self.reader is not None else None
-        rate = f"{status.reads_per_s:.1f} reads/s, worker CPU {status.cpu_share:.0%}; " if status else ""
-        return f"{rate}timer tick median {ticks[len(ticks) // 2]:.0f} us, max {ticks[-1]:.0f} us over {len(ticks)}"
+        parts = [f"{status.reads_per_s:.1f} reads/s, worker CPU {status.cpu_share:.0%}"] if status else []
+        for kind, samples in self.tick_us.items():
+            ticks = sorted(samples)
+            if ticks:
+                parts.append(f"{kind} ticks: median {ticks[len(ticks) // 2]:.0f} us, max {ticks[-1]:.0f} us, n={len(ticks)}")
+        return "; ".join(parts)
 
     def read_now(self) -> str:
         """Ask the worker for one read with a preview; wait briefly for its answer."""

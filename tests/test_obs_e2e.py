@@ -78,6 +78,9 @@ def test_obs_follows_the_leader_of_a_real_match(tmp_path: Path) -> None:
                              .get("text", ""), client.get_current_program_scene().current_program_scene_name))
         log = log_path.read_text(errors="replace")
 
+    for line in log.splitlines():
+        if "obs-ddr:" in line:
+            print(line)  # with -s: reads/s and the timer's time on OBS's thread, for the notes
     assert "obs-ddr" in log, log[-3000:]
     assert "Traceback" not in log, log[-3000:]
     texts = [text for _, text, _ in observed]
