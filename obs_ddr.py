@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import obspython as obs  # type: ignore[import-not-found]
+import obspython as obs
 
 HERE = Path(__file__).resolve().parent
 PROFILES = ("ddr-world", "stepmania", "itg-percent", "generic")
@@ -31,16 +31,36 @@ _TICK_SAMPLES = 2000
 _CHECK_EVERY_S = 2.0
 
 DEFAULTS: dict[str, Any] = {
-    "enabled": True, "profile": "stepmania", "monitor": 1,
-    "p1_x": 0, "p1_y": 0, "p1_w": 0, "p1_h": 0, "p2_x": 0, "p2_y": 0, "p2_w": 0, "p2_h": 0,
-    "interval_ms": 250, "engine": "auto", "hold_ms": 1000, "tesseract_path": "",
-    "text_source": "", "text_format": "{leader} leads by {margin}", "tie_text": "Tie", "idle_text": "",
-    "p1_name": "Player 1", "p2_name": "Player 2",
-    "switch_scenes": False, "scene_p1": "", "scene_p2": "", "scene_tie": "",
+    "enabled": True,
+    "profile": "stepmania",
+    "monitor": 1,
+    "p1_x": 0,
+    "p1_y": 0,
+    "p1_w": 0,
+    "p1_h": 0,
+    "p2_x": 0,
+    "p2_y": 0,
+    "p2_w": 0,
+    "p2_h": 0,
+    "interval_ms": 250,
+    "engine": "auto",
+    "hold_ms": 1000,
+    "tesseract_path": "",
+    "text_source": "",
+    "text_format": "{leader} leads by {margin}",
+    "tie_text": "Tie",
+    "idle_text": "",
+    "p1_name": "Player 1",
+    "p2_name": "Player 2",
+    "switch_scenes": False,
+    "scene_p1": "",
+    "scene_p2": "",
+    "scene_tie": "",
 }
 
 
 # OBS references: every getter is paired with its release.
+
 
 @contextmanager
 def source_named(name: str) -> Iterator[Any]:
@@ -114,6 +134,7 @@ def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
 
 # Dependencies: the packages may live in a .venv beside this file (install.sh makes it).
 
+
 def add_venv_to_path() -> None:
     venv = HERE / ".venv"
     candidates = [*sorted((venv / "lib").glob("python3*/site-packages")), venv / "Lib" / "site-packages"]
@@ -134,8 +155,11 @@ def missing_packages() -> str:
             missing.append(package)
     if not missing:
         return ""
-    fix = (f'powershell -ExecutionPolicy Bypass -File "{HERE / "install.ps1"}"' if os.name == "nt"
-           else f'bash "{HERE / "install.sh"}"')
+    fix = (
+        f'powershell -ExecutionPolicy Bypass -File "{HERE / "install.ps1"}"'
+        if os.name == "nt"
+        else f'bash "{HERE / "install.sh"}"'
+    )
     return f"Missing Python packages: {', '.join(missing)}. Fix: run {fix}, then restart OBS."
 
 
@@ -195,13 +219,18 @@ class Script:
         from ddrcore.session import ReadConfig
 
         self.setting_problems = []
-        self.wording = Wording(get_str(settings, "text_format"), get_str(settings, "tie_text"),
-                               get_str(settings, "idle_text"), get_str(settings, "p1_name"),
-                               get_str(settings, "p2_name"))
+        self.wording = Wording(
+            get_str(settings, "text_format"),
+            get_str(settings, "tie_text"),
+            get_str(settings, "idle_text"),
+            get_str(settings, "p1_name"),
+            get_str(settings, "p2_name"),
+        )
         if self.wording.problem():
             self.setting_problems.append(self.wording.problem())
-        self.scenes = SceneChoice(get_str(settings, "scene_p1"), get_str(settings, "scene_p2"),
-                                  get_str(settings, "scene_tie"))
+        self.scenes = SceneChoice(
+            get_str(settings, "scene_p1"), get_str(settings, "scene_p2"), get_str(settings, "scene_tie")
+        )
         profile = get_str(settings, "profile")
         try:
             self.score_format = load_profile(profile).format
@@ -280,7 +309,9 @@ class Script:
         if self.text_source:
             with source_named(self.text_source) as source:
                 if source is None:
-                    self.apply_problems["text"] = f"text source {self.text_source!r} not found: pick one in the settings"
+                    self.apply_problems["text"] = (
+                        f"text source {self.text_source!r} not found: pick one in the settings"
+                    )
                     self.last_text = None
         missing = []
         if self.switch_scenes:
@@ -355,8 +386,10 @@ class Script:
             return "Paused (enable it, or press the pause hotkey)."
         reads = "  ".join(f"{p.upper()} {self.shown(r)}" for p, r in (("p1", status.p1), ("p2", status.p2)))
         leader = status.lead.leader or "nobody"
-        return (f"{reads}  leader: {leader}  engine: {status.engine}  {status.reads_per_s:.1f} reads/s  "
-                f"worker CPU {status.cpu_share:.0%}")
+        return (
+            f"{reads}  leader: {leader}  engine: {status.engine}  {status.reads_per_s:.1f} reads/s  "
+            f"worker CPU {status.cpu_share:.0%}"
+        )
 
     def shown(self, read: Any) -> str:
         if read is None:
@@ -373,7 +406,9 @@ class Script:
         for kind, samples in self.tick_us.items():
             ticks = sorted(samples)
             if ticks:
-                parts.append(f"{kind} ticks: median {ticks[len(ticks) // 2]:.0f} us, max {ticks[-1]:.0f} us, n={len(ticks)}")
+                parts.append(
+                    f"{kind} ticks: median {ticks[len(ticks) // 2]:.0f} us, max {ticks[-1]:.0f} us, n={len(ticks)}"
+                )
         return "; ".join(parts)
 
     def read_now(self) -> str:
@@ -413,9 +448,12 @@ def on_hotkey(pressed: bool) -> None:
 
 # OBS's entry points.
 
+
 def script_description() -> str:
-    return ("<b>obs-ddr</b>: reads both players' scores from a dance game on screen and shows who leads: "
-            "live text and automatic scene switches. Set the two score regions, then pick a text source.")
+    return (
+        "<b>obs-ddr</b>: reads both players' scores from a dance game on screen and shows who leads: "
+        "live text and automatic scene switches. Set the two score regions, then pick a text source."
+    )
 
 
 @guarded
@@ -479,8 +517,9 @@ def script_properties() -> Any:
     obs.obs_properties_add_int(props, "interval_ms", "Update interval (ms)", 33, 5000, 1)
     add_list(props, "engine", "OCR engine", [(e, e) for e in ENGINES])
     obs.obs_properties_add_int(props, "hold_ms", "New leader must hold (ms)", 0, 10000, 100)
-    obs.obs_properties_add_path(props, "tesseract_path", "Tesseract program (empty: find it)",
-                                obs.OBS_PATH_FILE, "", None)
+    obs.obs_properties_add_path(
+        props, "tesseract_path", "Tesseract program (empty: find it)", obs.OBS_PATH_FILE, "", None
+    )
     add_list(props, "text_source", "Text source", [("(none)", ""), *((n, n) for n in text_source_names())])
     obs.obs_properties_add_text(props, "text_format", "Text while a player leads", obs.OBS_TEXT_DEFAULT)
     obs.obs_properties_add_text(props, "tie_text", "Text while tied", obs.OBS_TEXT_DEFAULT)
@@ -489,8 +528,11 @@ def script_properties() -> Any:
     obs.obs_properties_add_text(props, "p2_name", "Player 2 name", obs.OBS_TEXT_DEFAULT)
     obs.obs_properties_add_bool(props, "switch_scenes", "Switch scenes automatically")
     scenes = [("(no switch)", ""), *((n, n) for n in obs.obs_frontend_get_scene_names() or [])]
-    for key, label in (("scene_p1", "Scene while P1 leads"), ("scene_p2", "Scene while P2 leads"),
-                       ("scene_tie", "Scene while tied")):
+    for key, label in (
+        ("scene_p1", "Scene while P1 leads"),
+        ("scene_p2", "Scene while P2 leads"),
+        ("scene_tie", "Scene while tied"),
+    ):
         add_list(props, key, label, scenes)
     return props
 

@@ -30,7 +30,11 @@ def _truth() -> dict[int, tuple[Score | None, Score | None]]:
     return rows
 
 
-def _measure(read_pair: Callable[[Image], tuple[Score | None, Score | None]], frames: list[tuple[int, Image]], truth: dict[int, tuple[Score | None, Score | None]]) -> tuple[float, float, float]:
+def _measure(
+    read_pair: Callable[[Image], tuple[Score | None, Score | None]],
+    frames: list[tuple[int, Image]],
+    truth: dict[int, tuple[Score | None, Score | None]],
+) -> tuple[float, float, float]:
     exact = 0
     wall, cpu = time.perf_counter(), time.process_time()
     for index, frame in frames:

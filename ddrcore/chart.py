@@ -16,9 +16,7 @@ def draw_chart(states: list[tuple[float, LeadState]], path: Path, title: str) ->
     times = [t for t, _ in states]
     p1 = [s.p1 if s.p1 is not None else float("nan") for _, s in states]
     p2 = [s.p2 if s.p2 is not None else float("nan") for _, s in states]
-    signed = [
-        (s.p1 - s.p2) if s.p1 is not None and s.p2 is not None else float("nan") for _, s in states
-    ]
+    signed = [(s.p1 - s.p2) if s.p1 is not None and s.p2 is not None else float("nan") for _, s in states]
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(10, 6), height_ratios=[2, 1])
     top.plot(times, p1, label="P1", color="tab:blue")
     top.plot(times, p2, label="P2", color="tab:red")

@@ -167,9 +167,13 @@ class LiveReader:
             return ""
         try:
             write_preview(path, draw_preview(frame, _regions(config, frame), reads, problem))
-            summary = ", ".join(
-                f"{p.upper()} {r.score if r.score is not None else '? (' + r.problem + ')'}" for p, r in reads.items()
-            ) or problem
+            summary = (
+                ", ".join(
+                    f"{p.upper()} {r.score if r.score is not None else '? (' + r.problem + ')'}"
+                    for p, r in reads.items()
+                )
+                or problem
+            )
             message = f"Read now: {summary}; preview written to {path}"
         except DdrError as exc:
             message = f"Read now: {exc}"

@@ -39,7 +39,7 @@ def format_score(value: Score, fmt: ScoreFormat) -> str:
     text = f"{int(value):0{fmt.pad_digits}d}" if fmt.pad_digits else str(int(value))
     if not fmt.grouping:
         return text
-    groups = []
+    groups: list[str] = []
     while len(text) > 3:
         groups.insert(0, text[-3:])
         text = text[:-3]

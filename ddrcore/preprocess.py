@@ -7,7 +7,9 @@ and dropped: the profile's format puts the decimal point back.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
@@ -16,7 +18,8 @@ from numpy.typing import NDArray
 from .profiles import InkRule
 from .regions import Region
 
-Image = NDArray[np.uint8]
+# OpenCV's stubs type every result loosely (integer or floating); our images are uint8 arrays.
+Image = NDArray[Any]
 
 # Ratios to a digit's height, chosen from the real frames with room for 0.5x-1.5x scaling,
 # blur and compression: digits share a baseline and a height; glyphs narrower than tall.
@@ -75,8 +78,10 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False) -> Glyphs:
     tallest = max(b[3] for b in boxes)
     if tallest < _MIN_DIGIT_HEIGHT_OF_REGION * mask.shape[0]:
         return Glyphs(problem="no digits")
-    kept = [(g, b) for g, b in zip(groups, boxes) if b[3] >= _DIGIT_HEIGHT_OF_TALLEST * tallest]
-    pieces = [(np.isin(labels[y : y + h, x : x + w], g).astype(np.uint8) * 255, (x, y, w, h)) for g, (x, y, w, h) in kept]
+    kept = [(g, b) for g, b in zip(groups, boxes, strict=False) if b[3] >= _DIGIT_HEIGHT_OF_TALLEST * tallest]
+    pieces = [
+        (np.isin(labels[y : y + h, x : x + w], g).astype(np.uint8) * 255, (x, y, w, h)) for g, (x, y, w, h) in kept
+    ]
     pieces = _split_touching(pieces)
     digit_height = int(np.median([b[3] for _, b in pieces]))
     problem = _layout_problem([b for _, b in pieces], digit_height, max_digits)
@@ -111,16 +116,18 @@ def _split_touching(pieces: list[tuple[Image, _Box]]) -> list[tuple[Image, _Box]
             lo, hi = max(cuts[-1] + 1, guess - window), min(w - 1, guess + window + 1)
             cuts.append(lo + int(np.argmin(ink_per_column[lo:hi])) if hi > lo else guess)
         cuts.append(w)
-        for left, right in zip(cuts, cuts[1:]):
+        for left, right in itertools.pairwise(cuts):
             part = glyph[:, left:right]
             rows = np.flatnonzero(part.any(axis=1))
             if rows.size == 0:
                 continue
-            out.append((part[rows[0] : rows[-1] + 1], (x + left, y + int(rows[0]), right - left, int(rows[-1] - rows[0] + 1))))
+            out.append(
+                (part[rows[0] : rows[-1] + 1], (x + left, y + int(rows[0]), right - left, int(rows[-1] - rows[0] + 1)))
+            )
     return out
 
 
-def _group_by_column(parts: list[int], stats: NDArray[np.int32]) -> list[list[int]]:
+def _group_by_column(parts: list[int], stats: NDArray[Any]) -> list[list[int]]:
     """Join components stacked in one column: pieces of one glyph broken by blur or compression.
 
     Pieces join when they overlap in x by half the narrower and their vertical gap is small,
@@ -141,7 +148,7 @@ def _group_by_column(parts: list[int], stats: NDArray[np.int32]) -> list[list[in
     return groups
 
 
-def _union_box(group: list[int], stats: NDArray[np.int32]) -> tuple[int, int, int, int]:
+def _union_box(group: list[int], stats: NDArray[Any]) -> tuple[int, int, int, int]:
     x0 = min(int(stats[i, cv2.CC_STAT_LEFT]) for i in group)
     y0 = min(int(stats[i, cv2.CC_STAT_TOP]) for i in group)
     x1 = max(int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]) for i in group)
@@ -154,14 +161,14 @@ def _layout_problem(boxes: list[tuple[int, int, int, int]], height: int, max_dig
         return f"{len(boxes)} glyphs, more than {max_digits} digits"
     bottoms = np.array([y + h for _, y, _, h in boxes])
     baseline = float(np.median(bottoms))
-    for x, y, w, h in boxes:
+    for _x, y, w, h in boxes:
         if abs(h - height) > _HEIGHT_TOLERANCE * height:
             return "glyphs of mixed heights"
         if abs(y + h - baseline) > _BASELINE_TOLERANCE * height:
             return "glyphs off one baseline"
         if w > _MAX_WIDTH_OF_HEIGHT * h:
             return "glyph wider than a digit"
-    for (x0, _, w0, _), (x1, _, w1, _) in zip(boxes, boxes[1:]):
+    for (x0, _, w0, _), (x1, _, w1, _) in itertools.pairwise(boxes):
         if (x1 + w1 / 2) - (x0 + w0 / 2) > _MAX_PITCH_OF_HEIGHT * height:
             return "glyphs too far apart"
     return ""

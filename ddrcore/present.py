@@ -25,8 +25,11 @@ class Wording:
 
     def problem(self) -> str:
         """Why one of the templates cannot be used ("" when all are fine)."""
-        for label, template in (("text format", self.text_format), ("tie text", self.tie_text),
-                                ("idle text", self.idle_text)):
+        for label, template in (
+            ("text format", self.text_format),
+            ("tie text", self.tie_text),
+            ("idle text", self.idle_text),
+        ):
             problem = template_problem(template)
             if problem:
                 return f"{label}: {problem}"

@@ -49,6 +49,4 @@ class RelativeRegion:
     h: float
 
     def to_pixels(self, width: int, height: int) -> Region:
-        return Region(
-            round(self.x * width), round(self.y * height), round(self.w * width), round(self.h * height)
-        )
+        return Region(round(self.x * width), round(self.y * height), round(self.w * width), round(self.h * height))

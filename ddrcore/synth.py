@@ -65,7 +65,7 @@ def random_score(profile: Profile, rng: Rng) -> Score:
     else:
         value = float(rng.uniform(0, top))
     if fmt.decimals:
-        return round(round(value * 10**fmt.decimals) / 10**fmt.decimals, fmt.decimals)
+        return float(round(round(value * 10**fmt.decimals) / 10**fmt.decimals, fmt.decimals))
     return int(value)
 
 
@@ -121,8 +121,9 @@ def degrade(image: Image, degradation: Degradation, rng: Rng) -> Image:
         out = np.clip(out.astype(np.float32) + noise, 0, 255).astype(np.uint8)
     if degradation.jpeg_quality:
         ok, data = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, degradation.jpeg_quality])
-        if ok:
-            out = cv2.imdecode(data, cv2.IMREAD_COLOR)
+        decoded = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else None
+        if decoded is not None:
+            out = decoded
     return out
 
 
@@ -144,7 +145,9 @@ def _background(rng: Rng, menu: bool) -> Image:
         for _ in range(int(rng.integers(4, 12))):
             text = rng.choice(["SELECT MUSIC", "STAGE 1", "RESULTS", "OPTIONS", "180 BPM", "LEVEL 12", "98.76%"])
             org = (int(rng.integers(0, w - 200)), int(rng.integers(30, h)))
-            cv2.putText(frame, str(text), org, cv2.FONT_HERSHEY_DUPLEX, float(rng.uniform(0.6, 1.8)), (255, 255, 255), 2)
+            cv2.putText(
+                frame, str(text), org, cv2.FONT_HERSHEY_DUPLEX, float(rng.uniform(0.6, 1.8)), (255, 255, 255), 2
+            )
     return frame
 
 
@@ -162,7 +165,9 @@ def _draw_panel(frame: Image, profile: Profile, player: Player, score: Score, tr
         return
     if profile.name == "stepmania":
         panel = (90, 40, 20) if player == "p1" else (30, 30, 90)
-        cv2.rectangle(frame, (region.x - 10, region.y - 2), (region.x + region.w + 10, region.y + region.h + 2), panel, -1)
+        cv2.rectangle(
+            frame, (region.x - 10, region.y - 2), (region.x + region.w + 10, region.y + region.h + 2), panel, -1
+        )
     elif profile.name == "generic":
         cv2.rectangle(frame, (region.x, region.y), (region.x + region.w, region.y + region.h), (20, 20, 20), -1)
     rgb = np.ascontiguousarray(frame[:, :, ::-1])
@@ -179,7 +184,14 @@ def _draw_panel(frame: Image, profile: Profile, player: Player, score: Score, tr
     x_bright = x + draw.textlength(dim, font=font)
     if shadow:
         draw.text((x_bright + 3, baseline_y + 3), bright, font=font, fill=shadow)
-    draw.text((x_bright, baseline_y), bright, font=font, fill=bright_fill, stroke_width=2 if outline else 0, stroke_fill=outline or bright_fill)
+    draw.text(
+        (x_bright, baseline_y),
+        bright,
+        font=font,
+        fill=bright_fill,
+        stroke_width=2 if outline else 0,
+        stroke_fill=outline or bright_fill,
+    )
     frame[:] = np.asarray(canvas)[:, :, ::-1]
 
 
@@ -212,7 +224,9 @@ def _draw_block_text(frame: Image, profile: Profile, region: Region, text: str, 
     """ITG's 3x5 block font, right-aligned: the profile's own glyph art, scaled up."""
     if not profile.glyphs:
         raise ValueError(f"profile {profile.name} has no glyph art to draw")
-    cv2.rectangle(frame, (region.x - 20, region.y - 8), (region.x + region.w + 20, region.y + region.h + 8), (0, 0, 0), -1)
+    cv2.rectangle(
+        frame, (region.x - 20, region.y - 8), (region.x + region.w + 20, region.y + region.h + 8), (0, 0, 0), -1
+    )
     block = round(region.h * 0.82 / 5)
     colour = (172, 172, 172) if grey else (255, 255, 255)
     x = region.x + region.w - round(block * 0.3)
@@ -253,23 +267,19 @@ def song_scores(profile: Profile, seconds: float, fps: float, seed: int) -> list
             out.append((None, None))
             continue
         else:
-            if (i // swap_every) % 2 == 0:
-                rates = np.array([1.3, 0.8])
-            else:
-                rates = np.array([0.7, 1.4])
+            rates = np.array([1.3, 0.8]) if i // swap_every % 2 == 0 else np.array([0.7, 1.4])
             values += rates * per_frame * rng.uniform(0.5, 1.5, 2)
             if not profile.motion.monotonic and rng.random() < 0.05:
                 values -= per_frame * 3 * rng.random(2)  # ITG: misses cost points
             values = np.clip(values, 0, fmt.max)
-        if fmt.decimals:
-            pair = tuple(round(float(v), fmt.decimals) for v in values)
-        else:
-            pair = tuple(int(v) for v in values)
+        pair = tuple(round(float(v), fmt.decimals) for v in values) if fmt.decimals else tuple(int(v) for v in values)
         out.append((pair[0], pair[1]))
     return out
 
 
-def write_match_video(profile: Profile, path: Path, seconds: float, fps: float, seed: int, scale: float = 1.0) -> list[tuple[float, Score | None, Score | None]]:
+def write_match_video(
+    profile: Profile, path: Path, seconds: float, fps: float, seed: int, scale: float = 1.0
+) -> list[tuple[float, Score | None, Score | None]]:
     """Render a song to an H.264 video (ffmpeg) and return the truth as (time_s, p1, p2)."""
     rng = np.random.default_rng(seed)
     size = (round(BASE_SIZE[0] * scale) // 2 * 2, round(BASE_SIZE[1] * scale) // 2 * 2)

@@ -47,6 +47,13 @@ def tesseract() -> str:
 def run_cli(*args: str, env: dict[str, str] | None = None) -> Any:
     import subprocess
 
+    # The caller checks the exit code: a failing command is the point of some tests.
     return subprocess.run(
-        [sys.executable, "-m", "ddrcore", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=600
+        [sys.executable, "-m", "ddrcore", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=600,
+        check=False,
     )

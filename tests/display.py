@@ -39,7 +39,8 @@ def virtual_display(width: int = 1920, height: int = 1080) -> Iterator[str]:
     display = f":{number}"
     server = subprocess.Popen(
         ["Xvfb", display, "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 15
@@ -56,11 +57,29 @@ def virtual_display(width: int = 1920, height: int = 1080) -> Iterator[str]:
 def show(display: str, media: Path, width: int, height: int, loop: bool = True) -> Iterator[subprocess.Popen[bytes]]:
     """Show a picture or video at the top-left corner of ``display``, scaled to width x height."""
     require(shutil.which("ffplay") is not None, "ffplay (apt-get install ffmpeg)")
-    command = ["ffplay", "-loglevel", "quiet", "-an", "-noborder", "-alwaysontop", "-left", "0", "-top", "0",
-               "-x", str(width), "-y", str(height)]
+    command = [
+        "ffplay",
+        "-loglevel",
+        "quiet",
+        "-an",
+        "-noborder",
+        "-alwaysontop",
+        "-left",
+        "0",
+        "-top",
+        "0",
+        "-x",
+        str(width),
+        "-y",
+        str(height),
+    ]
     command += ["-loop", "0"] if loop else ["-autoexit"]
-    player = subprocess.Popen([*command, str(media)], env={**os.environ, "DISPLAY": display},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    player = subprocess.Popen(
+        [*command, str(media)],
+        env={**os.environ, "DISPLAY": display},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         time.sleep(1.5)  # let the window map and draw its first frame
         if player.poll() is not None:

@@ -19,8 +19,9 @@ from .conftest import require
 PORT = 4455
 
 
-def _write_config(home: Path, scenes: list[str], program: str, text_source: str, script: Path,
-                  script_settings: dict[str, Any]) -> None:
+def _write_config(
+    home: Path, scenes: list[str], program: str, text_source: str, script: Path, script_settings: dict[str, Any]
+) -> None:
     config = home / ".config" / "obs-studio"
     (config / "basic" / "profiles" / "P").mkdir(parents=True)
     (config / "basic" / "scenes").mkdir(parents=True)
@@ -39,8 +40,14 @@ def _write_config(home: Path, scenes: list[str], program: str, text_source: str,
         {"id": "scene", "versioned_id": "scene", "name": name, "settings": {"id_counter": 1, "items": [item]}}
         for name in scenes
     ]
-    sources.append({"id": "text_ft2_source_v2", "versioned_id": "text_ft2_source_v2", "name": text_source,
-                    "settings": {"text": ""}})
+    sources.append(
+        {
+            "id": "text_ft2_source_v2",
+            "versioned_id": "text_ft2_source_v2",
+            "name": text_source,
+            "settings": {"text": ""},
+        }
+    )
     collection = {
         "name": "C",
         "current_scene": program,
@@ -59,8 +66,15 @@ def _port_open() -> bool:
 
 
 @contextmanager
-def running_obs(display: str, home: Path, scenes: list[str], program: str, text_source: str, script: Path,
-                script_settings: dict[str, Any]) -> Iterator[tuple[Any, Path]]:
+def running_obs(
+    display: str,
+    home: Path,
+    scenes: list[str],
+    program: str,
+    text_source: str,
+    script: Path,
+    script_settings: dict[str, Any],
+) -> Iterator[tuple[Any, Path]]:
     """Start OBS; yields (an obsws-python ReqClient, the path of OBS's stdout log)."""
     require(shutil.which("obs") is not None, "OBS Studio (apt-get install obs-studio)")
     try:
@@ -75,7 +89,10 @@ def running_obs(display: str, home: Path, scenes: list[str], program: str, text_
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             ["obs", "--disable-shutdown-check", "--disable-updater", "--minimize-to-tray"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=home,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=home,
         )
     try:
         deadline = time.monotonic() + 90
@@ -87,7 +104,9 @@ def running_obs(display: str, home: Path, scenes: list[str], program: str, text_
         try:
             while text_source not in [i["inputName"] for i in client.get_input_list().inputs]:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"OBS did not load the scene collection; its log:\n{log_path.read_text()[-4000:]}")
+                    raise RuntimeError(
+                        f"OBS did not load the scene collection; its log:\n{log_path.read_text()[-4000:]}"
+                    )
                 time.sleep(0.25)
             yield client, log_path
         finally:

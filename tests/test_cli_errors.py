@@ -41,7 +41,9 @@ def test_missing_and_corrupt_images(tmp_path: Path) -> None:
 
 
 def test_missing_video(tmp_path: Path) -> None:
-    _assert_clean_error(run_cli("analyze", str(tmp_path / "nope.mp4"), "--csv", str(tmp_path / "o.csv")), "does not exist")
+    _assert_clean_error(
+        run_cli("analyze", str(tmp_path / "nope.mp4"), "--csv", str(tmp_path / "o.csv")), "does not exist"
+    )
 
 
 def test_tesseract_not_installed(frames_dir: Path, tmp_path: Path) -> None:
@@ -50,5 +52,7 @@ def test_tesseract_not_installed(frames_dir: Path, tmp_path: Path) -> None:
     frame = str(frames_dir / "stepmania" / "gameplay_g03.png")
     import sys
 
-    result = run_cli("read", frame, "--engine", "pytesseract", env={**env, "PYTHONPATH": str(Path(sys.executable).parent)})
+    result = run_cli(
+        "read", frame, "--engine", "pytesseract", env={**env, "PYTHONPATH": str(Path(sys.executable).parent)}
+    )
     _assert_clean_error(result, "Tesseract is not installed")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import subprocess
-import tomllib
 from typing import Any
+
+import tomllib
 
 from .conftest import ROOT, require
 

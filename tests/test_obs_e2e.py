@@ -26,8 +26,10 @@ LEADS = re.compile(r"^(Player 1|Player 2) leads ([\d,]+) - ([\d,]+) by ([\d,]+)$
 
 def _truth() -> list[tuple[float, int | None, int | None]]:
     with DEMO_TRUTH.open() as rows:
-        return [(float(r["time_s"]), int(r["p1"]) if r["p1"] else None, int(r["p2"]) if r["p2"] else None)
-                for r in csv.DictReader(rows)]
+        return [
+            (float(r["time_s"]), int(r["p1"]) if r["p1"] else None, int(r["p2"]) if r["p2"] else None)
+            for r in csv.DictReader(rows)
+        ]
 
 
 def _leaders_that_hold(truth: list[tuple[float, int | None, int | None]], hold_s: float) -> list[str]:
@@ -50,21 +52,31 @@ def _collapse(values: list[str]) -> list[str]:
 def test_obs_follows_the_leader_of_a_real_match(tmp_path: Path) -> None:
     profile = load_profile("stepmania")
     settings: dict[str, object] = {
-        "enabled": True, "profile": "stepmania", "monitor": 1, "interval_ms": 100, "hold_ms": HOLD_MS,
-        "text_source": "Leader", "text_format": TEXT_FORMAT, "switch_scenes": True,
-        "scene_p1": SCENES["p1"], "scene_p2": SCENES["p2"], "scene_tie": SCENES["tie"],
+        "enabled": True,
+        "profile": "stepmania",
+        "monitor": 1,
+        "interval_ms": 100,
+        "hold_ms": HOLD_MS,
+        "text_source": "Leader",
+        "text_format": TEXT_FORMAT,
+        "switch_scenes": True,
+        "scene_p1": SCENES["p1"],
+        "scene_p2": SCENES["p2"],
+        "scene_tie": SCENES["tie"],
     }
     for player, relative in profile.regions.items():
         region = relative.to_pixels(*GAME)
-        settings |= {f"{player}_x": region.x, f"{player}_y": region.y, f"{player}_w": region.w,
-                     f"{player}_h": region.h}
+        settings |= {f"{player}_x": region.x, f"{player}_y": region.y, f"{player}_w": region.w, f"{player}_h": region.h}
     truth = _truth()
     true_scores = {"p1": {p1 for _, p1, _ in truth}, "p2": {p2 for _, _, p2 in truth}}
 
     observed: list[tuple[float, str, str]] = []
-    with virtual_display(*SCREEN) as display, running_obs(
-        display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings
-    ) as (client, log_path):
+    with (
+        virtual_display(*SCREEN) as display,
+        running_obs(
+            display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings
+        ) as (client, log_path),
+    ):
         time.sleep(3)  # the script loads with the scene collection
         with show(display, DEMO_CLIP, *GAME, loop=False) as player:
             started = time.monotonic()
@@ -74,8 +86,13 @@ def test_obs_follows_the_leader_of_a_real_match(tmp_path: Path) -> None:
                 observed.append((time.monotonic() - started, text, scene))
                 time.sleep(0.1)
             time.sleep(2)
-            observed.append((time.monotonic() - started, client.get_input_settings("Leader").input_settings
-                             .get("text", ""), client.get_current_program_scene().current_program_scene_name))
+            observed.append(
+                (
+                    time.monotonic() - started,
+                    client.get_input_settings("Leader").input_settings.get("text", ""),
+                    client.get_current_program_scene().current_program_scene_name,
+                )
+            )
         log = log_path.read_text(errors="replace")
 
     for line in log.splitlines():

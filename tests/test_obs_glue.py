@@ -103,7 +103,7 @@ def obs(screen: Screen, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
 def _region_settings(screen: Screen) -> dict[str, int]:
     values = {}
     for player, box in screen.regions.items():
-        for key, value in zip("xywh", box):
+        for key, value in zip("xywh", box, strict=False):
             values[f"{player}_{key}"] = value
     return values
 
@@ -124,9 +124,28 @@ def test_text_follows_the_screen_and_references_balance(obs: Harness) -> None:
 
     obs.module.script_properties()
     keys = {p["key"] for p in obs.fake.properties}
-    assert {"enabled", "profile", "monitor", "p1_x", "p2_h", "interval_ms", "engine", "hold_ms", "text_source",
-            "text_format", "tie_text", "idle_text", "p1_name", "p2_name", "switch_scenes", "scene_p1",
-            "scene_p2", "scene_tie", "tesseract_path", "read_now"} <= keys
+    assert {
+        "enabled",
+        "profile",
+        "monitor",
+        "p1_x",
+        "p2_h",
+        "interval_ms",
+        "engine",
+        "hold_ms",
+        "text_source",
+        "text_format",
+        "tie_text",
+        "idle_text",
+        "p1_name",
+        "p2_name",
+        "switch_scenes",
+        "scene_p1",
+        "scene_p2",
+        "scene_tie",
+        "tesseract_path",
+        "read_now",
+    } <= keys
     text_sources = next(p for p in obs.fake.properties if p["key"] == "text_source")["items"]
     assert ("Leader", "Leader") in text_sources
 
@@ -184,8 +203,11 @@ def test_hotkey_pauses_and_resumes(obs: Harness) -> None:
         ({"p1_w": 0}, "has zero size", {"p1_w": None}),
         ({"monitor": 4}, "monitor 4 does not exist", {"monitor": 1}),
         ({"text_format": "{leader} by {lead}"}, "unknown placeholder {lead}", {"text_format": "{leader} leads"}),
-        ({"engine": "pytesseract", "tesseract_path": "/nowhere/tesseract"}, "Tesseract not found at /nowhere",
-         {"tesseract_path": ""}),
+        (
+            {"engine": "pytesseract", "tesseract_path": "/nowhere/tesseract"},
+            "Tesseract not found at /nowhere",
+            {"tesseract_path": ""},
+        ),
     ],
 )
 def test_bad_input_is_one_clear_line_and_recovers(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -41,9 +42,7 @@ def test_itg_needs_its_glyphs_tesseract_alone_fails(frames_dir: Path, tesseract:
     info = labels("itg")
     prof = load_profile("itg-percent")
     reader = ScoreReader(prof, make_engine("tesserocr", prof))
-    right = sum(
-        reader.read(load_image(frames_dir / "itg" / f["file"])).p1.score == f["p1"] for f in info["frames"]
-    )
+    right = sum(reader.read(load_image(frames_dir / "itg" / f["file"])).p1.score == f["p1"] for f in info["frames"])
     assert right < len(info["frames"]) // 2
 
 
@@ -67,7 +66,7 @@ def test_analyze_real_stepmania_clip(frames_dir: Path, tesseract: str, tmp_path:
     rows = [line.split(",") for line in out.read_text().splitlines()[1:]]
     scored = [(int(r[1]), int(r[2])) for r in rows if r[1] and r[2]]
     assert len(scored) > len(rows) * 0.6
-    assert all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(scored, scored[1:]))
+    assert all(a[0] <= b[0] and a[1] <= b[1] for a, b in itertools.pairwise(scored))
     assert scored[-1][0] > scored[0][0] + 1_000_000
     assert {r[3] for r in rows if r[3]} == {"p1"}
     assert rows[-1][1] == "" and rows[-1][3] == ""

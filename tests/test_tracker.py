@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,13 +38,17 @@ def rising_match(draw: st.DrawFn) -> list[tuple[float, int | float | None, int |
 
 @settings(max_examples=200, deadline=None)
 @given(rising_match())
-def test_leader_never_changes_faster_than_hold(reads: list[tuple[float, int | float | None, int | float | None]]) -> None:
+def test_leader_never_changes_faster_than_hold(
+    reads: list[tuple[float, int | float | None, int | float | None]],
+) -> None:
     states = _run(DDR, reads)
     change_times = [
-        t for (t, _, _), before, after in zip(reads[1:], states, states[1:]) if after.lead.leader != before.lead.leader
+        t
+        for (t, _, _), before, after in zip(reads[1:], states, states[1:], strict=False)
+        if after.lead.leader != before.lead.leader
     ]
     leaders = [s.lead.leader for s in states]
-    assert all(b - a >= DDR.hold_s - 1e-9 for a, b in zip(change_times, change_times[1:])) or None in leaders
+    assert all(b - a >= DDR.hold_s - 1e-9 for a, b in itertools.pairwise(change_times)) or None in leaders
 
 
 @settings(max_examples=200, deadline=None)

@@ -45,7 +45,7 @@ def glyph_feature(glyph: Image) -> Feature:
     small = cv2.GaussianBlur(small, (3, 3), 0).astype(np.float32)
     small -= small.mean()
     norm = float(np.linalg.norm(small))
-    return (small / norm).ravel() if norm > 0 else small.ravel()
+    return ((small / norm) if norm > 0 else small).ravel().astype(np.float32)
 
 
 def art_to_glyph(rows: tuple[str, ...]) -> Image:
@@ -91,7 +91,7 @@ class GlyphEngine:
     def match(self, glyph: Image) -> GlyphMatch:
         similarities = self._matrix @ glyph_feature(glyph)
         best = int(np.argmax(similarities))
-        others = [s for d, s in zip(self._digits, similarities) if d != self._digits[best]]
+        others = [s for d, s in zip(self._digits, similarities, strict=False) if d != self._digits[best]]
         margin = float(similarities[best] - max(others, default=-1.0))
         return GlyphMatch(self._digits[best], float(similarities[best]), margin)
 

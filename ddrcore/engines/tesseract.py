@@ -90,7 +90,7 @@ class PytesseractEngine:
             raise EngineError(f"Tesseract timed out after {_TIMEOUT_S} s: {exc}") from None
         except self._pytesseract.TesseractNotFoundError:
             raise EngineError(_INSTALL_HINT) from None
-        words = [(t, float(c)) for t, c in zip(data["text"], data["conf"]) if t.strip()]
+        words = [(t, float(c)) for t, c in zip(data["text"], data["conf"], strict=False) if t.strip()]
         digits = "".join(ch for t, _ in words for ch in t if ch.isdigit())
         confidence = min((c for _, c in words), default=0.0) / 100
         return DigitText(digits, max(0.0, confidence))
