@@ -111,14 +111,23 @@ def _read_json(file: str, read: FrameRead) -> dict[str, Any]:
 def _cmd_read(args: argparse.Namespace) -> int:
     reader = make_reader(_config(args))
     fmt = reader.profile.format
-    for file in args.frames:
-        read = reader.read(load_image(file))
-        if args.json:
-            print(json.dumps(_read_json(file, read)))
-            continue
-        shown = [format_score(r.score, fmt) if r.score is not None else f"? ({r.problem})" for r in (read.p1, read.p2)]
-        print(f"{file}: P1 {shown[0]}  P2 {shown[1]}  leader {read.leader or '-'}")
+    try:
+        for file in args.frames:
+            read = reader.read(load_image(file))
+            if args.json:
+                print(json.dumps(_read_json(file, read)))
+                continue
+            shown = [
+                format_score(r.score, fmt) if r.score is not None else f"? ({r.problem})" for r in (read.p1, read.p2)
+            ]
+            print(f"{file}: P1 {shown[0]}  P2 {shown[1]}  leader {read.leader or '-'}")
+    finally:
+        reader.close()
     return 0
+
+
+def _shown(read: ScoreRead, fmt: Any) -> str:
+    return format_score(read.score, fmt) if read.score is not None else f"? ({read.problem})"
 
 
 def analyze(config: ReadConfig, video: Path, every: int, progress: bool = True) -> list[tuple[float, LeadState]]:
@@ -132,9 +141,12 @@ def analyze(config: ReadConfig, video: Path, every: int, progress: bool = True) 
 
         frames = tqdm(frames, total=total, unit="frame", file=sys.stderr, leave=False)
     states = []
-    for time_s, frame in frames:
-        read = reader.read(frame)
-        states.append((time_s, tracker.update(time_s, read.p1.score, read.p2.score)))
+    try:
+        for time_s, frame in frames:
+            read = reader.read(frame)
+            states.append((time_s, tracker.update(time_s, read.p1.score, read.p2.score)))
+    finally:
+        reader.close()
     return states
 
 
@@ -207,6 +219,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
             time.sleep(max(0.0, args.interval_ms / 1000 - (time.monotonic() - t)))
     finally:
         screen.close()
+        reader.close()
     return 0
 
 

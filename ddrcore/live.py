@@ -208,7 +208,7 @@ class _Work:
             self.screen = ScreenCapture(config.monitor)
             self._monitor = config.monitor
         if self.reader is None or self._read_config != config.read:
-            self.reader = None
+            self._close_reader()
             self.reader = make_reader(config.read)
             self.tracker = make_tracker(config.read)
             self._read_config = config.read
@@ -220,7 +220,7 @@ class _Work:
         if isinstance(problem, ImageError) or not isinstance(problem, DdrError):
             self._close_screen()
         if isinstance(problem, EngineError) or not isinstance(problem, DdrError):
-            self.reader = None
+            self._close_reader()
 
     def count_read(self) -> None:
         now = time.monotonic()
@@ -241,6 +241,15 @@ class _Work:
 
     def close(self) -> None:
         self._close_screen()
+        self._close_reader()
+
+    def _close_reader(self) -> None:
+        if self.reader is not None:
+            reader, self.reader = self.reader, None
+            try:
+                reader.close()
+            except Exception:  # closing must not stop the worker; the reader is gone either way
+                log.exception("closing the reader failed")
 
     def _close_screen(self) -> None:
         if self.screen is not None:

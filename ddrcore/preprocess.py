@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from statistics import median
 from typing import Any
 
 import cv2
@@ -70,20 +71,25 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False) -> Glyphs:
     """Cut an ink mask into digit glyphs and check they are laid out like a number."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     noise_area = max(3, mask.shape[0] * mask.shape[1] // 2000)
-    parts = [i for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= noise_area]
+    areas = stats[:, cv2.CC_STAT_AREA].tolist()
+    parts = [i for i in range(1, count) if areas[i] >= noise_area]
     if not parts:
         return Glyphs(problem="no ink")
-    groups = _group_by_column(parts, stats)
-    boxes = [_union_box(g, stats) for g in groups]
+    component_boxes: list[_Box] = [tuple(b) for b in stats[:, :4].tolist()]
+    groups = _group_by_column(parts, component_boxes)
+    boxes = [_union_box(g, component_boxes) for g in groups]
     tallest = max(b[3] for b in boxes)
     if tallest < _MIN_DIGIT_HEIGHT_OF_REGION * mask.shape[0]:
         return Glyphs(problem="no digits")
     kept = [(g, b) for g, b in zip(groups, boxes, strict=False) if b[3] >= _DIGIT_HEIGHT_OF_TALLEST * tallest]
-    pieces = [
-        (np.isin(labels[y : y + h, x : x + w], g).astype(np.uint8) * 255, (x, y, w, h)) for g, (x, y, w, h) in kept
-    ]
+    ink_of: NDArray[np.uint8] = np.zeros(count, np.uint8)
+    pieces = []
+    for group, (x, y, w, h) in kept:
+        ink_of[:] = 0
+        ink_of[group] = 255
+        pieces.append((ink_of[labels[y : y + h, x : x + w]], (x, y, w, h)))
     pieces = _split_touching(pieces)
-    digit_height = int(np.median([b[3] for _, b in pieces]))
+    digit_height = int(median([b[3] for _, b in pieces]))
     problem = _layout_problem([b for _, b in pieces], digit_height, max_digits)
     for glyph, (_, _, w, h) in pieces:
         if np.count_nonzero(glyph) < _MIN_FILL * w * h and not problem:
@@ -101,7 +107,7 @@ def _split_touching(pieces: list[tuple[Image, _Box]]) -> list[tuple[Image, _Box]
     narrow = [b[2] for _, b in pieces if b[2] <= _MAX_WIDTH_OF_HEIGHT * b[3]]
     if not narrow:
         return pieces
-    digit_width = float(np.median(narrow))
+    digit_width = float(median(narrow))
     out: list[tuple[Image, _Box]] = []
     for glyph, (x, y, w, h) in pieces:
         parts = round(w / digit_width)
@@ -127,40 +133,42 @@ def _split_touching(pieces: list[tuple[Image, _Box]]) -> list[tuple[Image, _Box]
     return out
 
 
-def _group_by_column(parts: list[int], stats: NDArray[Any]) -> list[list[int]]:
+def _group_by_column(parts: list[int], boxes: list[_Box]) -> list[list[int]]:
     """Join components stacked in one column: pieces of one glyph broken by blur or compression.
 
     Pieces join when they overlap in x by half the narrower and their vertical gap is small,
-    so specks scattered down a column of background stay apart.
+    so specks scattered down a column of background stay apart. ``boxes``: every component's
+    (x, y, w, h).
     """
-    ordered = sorted(parts, key=lambda i: int(stats[i, cv2.CC_STAT_LEFT]))
     groups: list[list[int]] = []
-    for i in ordered:
-        x, y, w, h = (int(v) for v in stats[i, :4])
+    group_box: _Box = (0, 0, 0, 0)
+    for i in sorted(parts, key=lambda i: boxes[i][0]):
+        x, y, w, h = boxes[i]
         if groups:
-            gx, gy, gw, gh = _union_box(groups[-1], stats)
+            gx, gy, gw, gh = group_box
             x_overlap = min(gx + gw, x + w) - max(gx, x)
             y_gap = max(gy, y) - min(gy + gh, y + h)
             if x_overlap > 0.5 * min(w, gw) and y_gap < 0.25 * max(h, gh):
                 groups[-1].append(i)
+                group_box = _union_box(groups[-1], boxes)
                 continue
         groups.append([i])
+        group_box = boxes[i]
     return groups
 
 
-def _union_box(group: list[int], stats: NDArray[Any]) -> tuple[int, int, int, int]:
-    x0 = min(int(stats[i, cv2.CC_STAT_LEFT]) for i in group)
-    y0 = min(int(stats[i, cv2.CC_STAT_TOP]) for i in group)
-    x1 = max(int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]) for i in group)
-    y1 = max(int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT]) for i in group)
+def _union_box(group: list[int], boxes: list[_Box]) -> _Box:
+    x0 = min(boxes[i][0] for i in group)
+    y0 = min(boxes[i][1] for i in group)
+    x1 = max(boxes[i][0] + boxes[i][2] for i in group)
+    y1 = max(boxes[i][1] + boxes[i][3] for i in group)
     return x0, y0, x1 - x0, y1 - y0
 
 
 def _layout_problem(boxes: list[tuple[int, int, int, int]], height: int, max_digits: int) -> str:
     if len(boxes) > max_digits:
         return f"{len(boxes)} glyphs, more than {max_digits} digits"
-    bottoms = np.array([y + h for _, y, _, h in boxes])
-    baseline = float(np.median(bottoms))
+    baseline = float(median([y + h for _, y, _, h in boxes]))
     for _x, y, w, h in boxes:
         if abs(h - height) > _HEIGHT_TOLERANCE * height:
             return "glyphs of mixed heights"

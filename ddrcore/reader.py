@@ -79,6 +79,10 @@ class ScoreReader:
             region.check_inside(width, height, f"{player.upper()} region")
         return regions
 
+    def close(self) -> None:
+        """Close the engine (a learning engine saves what it learned)."""
+        self.engine.close()
+
     def read(self, frame: Image) -> FrameRead:
         regions = self.regions_for(frame.shape[1], frame.shape[0])
         return FrameRead(self.read_region(frame, regions["p1"]), self.read_region(frame, regions["p2"]))

@@ -57,3 +57,11 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> Any:
         timeout=600,
         check=False,
     )
+
+
+@pytest.fixture(autouse=True)
+def private_template_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test learns digits from scratch, never from (or into) the user's own store."""
+    folder = tmp_path_factory.mktemp("templates")
+    monkeypatch.setenv("OBS_DDR_DATA", str(folder))
+    return folder

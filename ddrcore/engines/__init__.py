@@ -34,6 +34,9 @@ class OcrEngine(Protocol):
 
     def read_digits(self, glyphs: Glyphs) -> DigitText: ...
 
+    def close(self) -> None:
+        """Release what the engine holds and keep what it learned (called once, at the end)."""
+
 
 def make_engine(name: str, profile: Profile, tesseract_cmd: str | None = None) -> OcrEngine:
     """The engine called ``name`` for ``profile``; EngineError if it cannot run here.
@@ -50,9 +53,7 @@ def make_engine(name: str, profile: Profile, tesseract_cmd: str | None = None) -
 
         return TesserocrEngine(tesseract_cmd)
     if name == "glyph":
-        from .glyph import GlyphEngine
-
-        return GlyphEngine.for_profile(profile)
+        return _glyph_engine(profile)
     if name == "auto":
         return _auto_engine(profile, tesseract_cmd)
     raise EngineError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINE_NAMES)}")
@@ -70,14 +71,32 @@ def tesseract_engine(tesseract_cmd: str | None = None) -> OcrEngine:
         return PytesseractEngine(tesseract_cmd)
 
 
-def _auto_engine(profile: Profile, tesseract_cmd: str | None) -> OcrEngine:
-    from .glyph import AutoEngine, GlyphEngine, GlyphLearner
+def _glyph_engine(profile: Profile) -> OcrEngine:
+    from .glyph import LEARNED_SURE, GlyphEngine, load_samples
+    from .store import TemplateStore
 
     glyph = GlyphEngine.for_profile(profile)
+    if not glyph.has_templates:
+        glyph = GlyphEngine({**load_samples(TemplateStore(profile.name)), **glyph.templates}, LEARNED_SURE)
+    if not glyph.has_templates:
+        raise EngineError(
+            f"no digit templates for {profile.name} yet: read some gameplay with --engine auto first (it learns them)"
+        )
+    return glyph
+
+
+def _auto_engine(profile: Profile, tesseract_cmd: str | None) -> OcrEngine:
+    from .glyph import AutoEngine, GlyphEngine, GlyphLearner
+    from .store import TemplateStore
+
+    glyph = GlyphEngine.for_profile(profile)
+    try:
+        fallback: OcrEngine | None = tesseract_engine(tesseract_cmd)
+    except EngineError:
+        fallback = None
     if glyph.has_templates:
-        try:
-            fallback: OcrEngine | None = tesseract_engine(tesseract_cmd)
-        except EngineError:
-            fallback = None
         return AutoEngine(glyph, fallback)
-    return AutoEngine(glyph, tesseract_engine(tesseract_cmd), GlyphLearner())
+    auto = AutoEngine(glyph, fallback, GlyphLearner(), TemplateStore(profile.name))
+    if fallback is None and not auto.glyph.has_templates:
+        tesseract_engine(tesseract_cmd)  # raises the reason Tesseract is unavailable
+    return auto

@@ -7,6 +7,8 @@ from a learned template store.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,11 +17,13 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import TemplateStoreError
 from . import DigitText, OcrEngine
 
 if TYPE_CHECKING:
     from ..preprocess import Glyphs, Image
     from ..profiles import Profile
+    from .store import TemplateStore
 
 FEATURE_SIZE = 20
 # Below this similarity, or this margin over the runner-up, a glyph is not trusted.
@@ -28,24 +32,35 @@ MIN_MARGIN = 0.04
 _ART_BLOCK_PX = 8
 
 Feature = NDArray[np.float32]
+log = logging.getLogger(__name__)
 
 
 def glyph_feature(glyph: Image) -> Feature:
-    """A unit vector describing a glyph's shape, comparable across sizes.
+    """A unit vector describing a glyph's shape, comparable across sizes (see :func:`glyph_features`)."""
+    feature: Feature = glyph_features((glyph,))[0]
+    return feature
 
-    The glyph is centred in a square (so a narrow "1" stays narrow), shrunk to a fixed size,
-    blurred a little (so a one-pixel shift costs little), and normalised.
+
+def glyph_features(glyphs: tuple[Image, ...]) -> NDArray[np.float32]:
+    """One row per glyph: a unit vector describing its shape, comparable across sizes.
+
+    Each glyph is centred in a square (so a narrow "1" stays narrow), shrunk to a fixed size,
+    blurred a little (so a one-pixel shift costs little), then centred on zero and normalised
+    (all rows at once: per-glyph NumPy calls would cost more than the arithmetic).
     """
-    h, w = glyph.shape
-    side = max(h, w)
-    square = np.zeros((side, side), np.uint8)
-    x0, y0 = (side - w) // 2, (side - h) // 2
-    square[y0 : y0 + h, x0 : x0 + w] = glyph
-    small = cv2.resize(square, (FEATURE_SIZE, FEATURE_SIZE), interpolation=cv2.INTER_AREA)
-    small = cv2.GaussianBlur(small, (3, 3), 0).astype(np.float32)
-    small -= small.mean()
-    norm = float(np.linalg.norm(small))
-    return ((small / norm) if norm > 0 else small).ravel().astype(np.float32)
+    rows = np.empty((len(glyphs), FEATURE_SIZE * FEATURE_SIZE), np.float32)
+    for i, glyph in enumerate(glyphs):
+        h, w = glyph.shape
+        side = max(h, w)
+        square = np.zeros((side, side), np.uint8)
+        x0, y0 = (side - w) // 2, (side - h) // 2
+        square[y0 : y0 + h, x0 : x0 + w] = glyph
+        small = cv2.resize(square, (FEATURE_SIZE, FEATURE_SIZE), interpolation=cv2.INTER_AREA)
+        rows[i] = cv2.GaussianBlur(small, (3, 3), 0).ravel()
+    rows -= rows.mean(axis=1, keepdims=True)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    np.divide(rows, norms, out=rows, where=norms > 0)
+    return rows
 
 
 def art_to_glyph(rows: tuple[str, ...]) -> Image:
@@ -66,15 +81,17 @@ class GlyphEngine:
 
     name = "glyph"
 
-    def __init__(self, templates: Mapping[str, list[Feature]]) -> None:
-        self.templates = dict(templates)
-        self._digits: list[str] = []
-        rows: list[Feature] = []
-        for digit, features in sorted(templates.items()):
-            for feature in features:
-                self._digits.append(digit)
-                rows.append(feature)
+    def __init__(self, templates: Mapping[str, list[Feature]], sure_similarity: float = MIN_SIMILARITY) -> None:
+        self.templates = {d: f for d, f in templates.items() if f}
+        # Learned templates (the game's own pixels) match clean glyphs so closely that less
+        # means a smeared glyph; drawn reference art never matches that well.
+        self.sure_similarity = sure_similarity
+        self._labels = sorted(self.templates)
+        rows = [feature for digit in self._labels for feature in self.templates[digit]]
         self._matrix = np.stack(rows) if rows else np.zeros((0, FEATURE_SIZE * FEATURE_SIZE), np.float32)
+        # Templates are grouped by digit; np.maximum.reduceat takes each digit's best at once.
+        counts = [len(self.templates[d]) for d in self._labels]
+        self._starts = np.cumsum([0, *counts[:-1]]).astype(np.intp)
 
     @classmethod
     def for_profile(cls, profile: Profile) -> GlyphEngine:
@@ -86,23 +103,41 @@ class GlyphEngine:
 
     @property
     def has_templates(self) -> bool:
-        return set(self._digits) >= set("0123456789")
+        return set(self._labels) >= set("0123456789")
 
     def match(self, glyph: Image) -> GlyphMatch:
-        similarities = self._matrix @ glyph_feature(glyph)
-        best = int(np.argmax(similarities))
-        others = [s for d, s in zip(self._digits, similarities, strict=False) if d != self._digits[best]]
-        margin = float(similarities[best] - max(others, default=-1.0))
-        return GlyphMatch(self._digits[best], float(similarities[best]), margin)
+        return self.match_all((glyph,))[0]
+
+    def match_all(self, glyphs: tuple[Image, ...]) -> list[GlyphMatch]:
+        """Each glyph's best digit, its similarity, and its lead over the best other digit."""
+        features = glyph_features(glyphs)
+        per_digit = np.maximum.reduceat(features @ self._matrix.T, self._starts, axis=1)
+        if per_digit.shape[1] < 2:
+            per_digit = np.hstack([per_digit, np.full((len(glyphs), 1), -1.0, np.float32)])
+        order = np.argsort(per_digit, axis=1)
+        rows = np.arange(len(glyphs))
+        best, second = per_digit[rows, order[:, -1]], per_digit[rows, order[:, -2]]
+        return [
+            GlyphMatch(self._labels[int(i)], float(b), float(b - s))
+            for i, b, s in zip(order[:, -1], best, second, strict=True)
+        ]
 
     def read_digits(self, glyphs: Glyphs) -> DigitText:
         if not self.has_templates or not glyphs.images:
             return DigitText("", 0.0)
-        matches = [self.match(g) for g in glyphs.images]
+        matches = self.match_all(glyphs.images)
         digits = "".join(m.digit for m in matches)
-        trusted = all(m.similarity >= MIN_SIMILARITY and m.margin >= MIN_MARGIN for m in matches)
         confidence = min(m.similarity for m in matches)
-        return DigitText(digits, confidence if trusted else min(confidence, MIN_SIMILARITY - 0.01))
+        if not self.unsure(matches) or clear_alone(matches):
+            return DigitText(digits, max(confidence, MIN_SIMILARITY))
+        return DigitText(digits, 0.0)
+
+    def close(self) -> None:
+        pass
+
+    def unsure(self, matches: list[GlyphMatch]) -> list[int]:
+        """The positions whose match is not sure enough to stand alone."""
+        return [i for i, m in enumerate(matches) if not _sure(m, self.sure_similarity)]
 
 
 class GlyphLearner:
@@ -144,6 +179,19 @@ class GlyphLearner:
         return learned
 
 
+SAVE_EVERY_S = 10.0
+
+
+def load_samples(store: TemplateStore) -> dict[str, list[Feature]]:
+    """The store's samples; a corrupt or foreign store is reported and learning starts afresh
+    (the next save replaces it)."""
+    try:
+        return store.load()
+    except TemplateStoreError as exc:
+        log.warning("%s: ignoring it and learning the digits again", exc)
+        return {}
+
+
 # A Tesseract read this sure (and the right length) labels its glyphs for learning.
 LEARN_CONFIDENCE = 0.9
 # Tesseract misreads game digits at confidences up to ~0.8; alone (nothing learned yet) it
@@ -162,6 +210,13 @@ def _sure(match: GlyphMatch, similarity: float, margin: float = MIN_MARGIN) -> b
     return match.similarity >= similarity and match.margin >= margin
 
 
+def clear_alone(matches: list[GlyphMatch]) -> bool:
+    """Whether the matcher alone may read these glyphs although some are below its sure
+    similarity (small, blurred digits): every glyph has one clear best digit. Never a lone
+    glyph: any stray stroke looks like a "1"."""
+    return len(matches) > 1 and all(_sure(m, MIN_SIMILARITY, CLEAR_MARGIN) for m in matches)
+
+
 class AutoEngine:
     """Glyph matching where it is sure; a second opinion from Tesseract where it is not.
 
@@ -172,44 +227,80 @@ class AutoEngine:
 
     name = "auto"
 
-    def __init__(self, glyph: GlyphEngine, fallback: OcrEngine | None, learner: GlyphLearner | None = None) -> None:
+    def __init__(
+        self,
+        glyph: GlyphEngine,
+        fallback: OcrEngine | None,
+        learner: GlyphLearner | None = None,
+        store: TemplateStore | None = None,
+    ) -> None:
         self.glyph = glyph
         self.fallback = fallback
         self.learner = learner
+        self.store = store if learner is not None else None
         self._base_templates = glyph.templates
-        self._sure_similarity = LEARNED_SURE if learner is not None else MIN_SIMILARITY
+        self._saved_s: float | None = None
+        self._unsaved = False
+        if learner is not None and self.store is not None:
+            learner.samples = load_samples(self.store)
+            if learner.complete:
+                self.glyph = self._learned_engine()
+                self._saved_s = time.monotonic()
 
     def read_digits(self, glyphs: Glyphs) -> DigitText:
         if not glyphs.images:
             return DigitText("", 0.0)
         if not self.glyph.has_templates:
             return self._tesseract_alone(glyphs)
-        matches = [self.glyph.match(g) for g in glyphs.images]
+        matches = self.glyph.match_all(glyphs.images)
         digits = "".join(m.digit for m in matches)
         confidence = min(m.similarity for m in matches)
-        unsure = [i for i, m in enumerate(matches) if not _sure(m, self._sure_similarity)]
+        unsure = self.glyph.unsure(matches)
         if not unsure:
             return DigitText(digits, confidence)
         if self.fallback is None:
-            return DigitText(digits, min(confidence, MIN_SIMILARITY - 0.01))
+            return self.glyph.read_digits(glyphs)
         second = self.fallback.read_digits(glyphs)
         if len(second.digits) == len(digits) and all(second.digits[i] == digits[i] for i in unsure):
             # Two engines agree: good labels for the glyphs the matcher was unsure of.
             self._learn(glyphs, digits, unsure)
             return DigitText(digits, max(confidence, MIN_SIMILARITY))
         credible = len(second.digits) == len(digits) and second.confidence >= FALLBACK_CONFIDENCE
-        if not credible and len(matches) > 1 and all(_sure(m, MIN_SIMILARITY, CLEAR_MARGIN) for m in matches):
-            # Tesseract is lost (small, blurred digits) while every glyph still has one clear
-            # best match: the matcher alone is the better reader there. Not for a lone glyph:
-            # any stray stroke looks like a "1".
+        if not credible and clear_alone(matches):
+            # Tesseract is lost (small, blurred digits): the matcher alone is the better reader.
             return DigitText(digits, max(confidence, MIN_SIMILARITY))
         return DigitText(digits, 0.0)
 
     def _learn(self, glyphs: Glyphs, digits: str, positions: list[int] | None = None) -> None:
-        if self.learner is None:
+        if self.learner is None or not self.learner.add(glyphs, digits, positions):
             return
-        if self.learner.add(glyphs, digits, positions) and self.learner.complete:
-            self.glyph = GlyphEngine({**self.learner.templates(), **self._base_templates})
+        self._unsaved = True
+        if self.learner.complete:
+            self.glyph = self._learned_engine()
+            self.save(force=False)
+
+    def _learned_engine(self) -> GlyphEngine:
+        assert self.learner is not None
+        return GlyphEngine({**self.learner.templates(), **self._base_templates}, LEARNED_SURE)
+
+    def close(self) -> None:
+        self.save()
+        if self.fallback is not None:
+            self.fallback.close()
+
+    def save(self, force: bool = True) -> None:
+        """Write what was learned to the store: at once when first complete, then at most
+        every ``SAVE_EVERY_S`` seconds while learning goes on (or now, with ``force``)."""
+        if self.store is None or self.learner is None or not self._unsaved:
+            return
+        now = time.monotonic()
+        if not force and self._saved_s is not None and now - self._saved_s < SAVE_EVERY_S:
+            return
+        self._saved_s, self._unsaved = now, False
+        try:
+            self.store.save(self.learner.samples)
+        except OSError as exc:
+            log.warning("could not save the learned digits to %s: %s", self.store.path, exc)
 
     def _tesseract_alone(self, glyphs: Glyphs) -> DigitText:
         if self.fallback is None:

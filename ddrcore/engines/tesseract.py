@@ -95,6 +95,9 @@ class PytesseractEngine:
         confidence = min((c for _, c in words), default=0.0) / 100
         return DigitText(digits, max(0.0, confidence))
 
+    def close(self) -> None:
+        pass
+
 
 class TesserocrEngine:
     """libtesseract in-process through tesserocr: the same answers, ~25x faster."""

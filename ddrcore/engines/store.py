@@ -1,0 +1,81 @@
+"""Learned digit templates kept on disk, one file per game profile, so the next start reads
+with the glyph matcher at once instead of learning again.
+
+The file is a NumPy ``.npz`` read without pickle: ``features`` (one row per sample),
+``labels`` (the digit of each row) and ``meta`` (JSON: format version, profile, feature size).
+Anything else is rejected with a :class:`TemplateStoreError` saying why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import TemplateStoreError
+from .glyph import FEATURE_SIZE, Feature
+
+FORMAT_VERSION = 1
+
+
+def default_store_dir() -> Path:
+    """$OBS_DDR_DATA, else the platform's per-user data folder."""
+    if os.environ.get("OBS_DDR_DATA"):
+        return Path(os.environ["OBS_DDR_DATA"])
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local")) / "obs-ddr"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "obs-ddr"
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "obs-ddr"
+
+
+class TemplateStore:
+    """The learned templates of one profile, in ``folder``/templates-<profile>.npz."""
+
+    def __init__(self, profile: str, folder: Path | None = None) -> None:
+        self.profile = profile
+        self.path = (folder or default_store_dir()) / f"templates-{profile}.npz"
+
+    def load(self) -> dict[str, list[Feature]]:
+        """The stored samples per digit ({} when there is no store yet)."""
+        if not self.path.is_file():
+            return {}
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                meta = json.loads(str(data["meta"]))
+                features, labels = data["features"], data["labels"]
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+            raise TemplateStoreError(f"template store {self.path} is corrupt ({exc})") from None
+        problem = self._foreign(meta, features, labels)
+        if problem:
+            raise TemplateStoreError(f"template store {self.path} {problem}")
+        samples: dict[str, list[Feature]] = {}
+        for label, row in zip(labels.tolist(), features.astype(np.float32), strict=True):
+            samples.setdefault(str(label), []).append(row)
+        return samples
+
+    def save(self, samples: dict[str, list[Feature]]) -> None:
+        """Write atomically (a crash mid-write leaves the old file, never half a new one)."""
+        labels = [digit for digit, rows in sorted(samples.items()) for _ in rows]
+        rows = [row for _, features in sorted(samples.items()) for row in features]
+        features = np.stack(rows) if rows else np.zeros((0, FEATURE_SIZE * FEATURE_SIZE), np.float32)
+        meta = json.dumps({"format": FORMAT_VERSION, "profile": self.profile, "feature_size": FEATURE_SIZE})
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".partial.npz")
+        np.savez(partial, features=features, labels=np.array(labels, dtype="<U1"), meta=np.array(meta))
+        partial.replace(self.path)
+
+    def _foreign(self, meta: object, features: np.ndarray, labels: np.ndarray) -> str:
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
+            return f"has an unknown format ({meta!r})"
+        if meta.get("profile") != self.profile:
+            return f"belongs to profile {meta.get('profile')!r}, not {self.profile!r}"
+        if meta.get("feature_size") != FEATURE_SIZE or features.ndim != 2 or features.shape[1] != FEATURE_SIZE**2:
+            return "was made by another version of the glyph matcher"
+        if len(labels) != len(features) or not all(str(label) in "0123456789" and label for label in labels.tolist()):
+            return "has labels that are not digits"
+        return ""
