@@ -193,6 +193,9 @@ class Script:
 
     def load(self, settings: Any) -> None:
         self.settings = settings
+        # The reader's matrix products are small: extra OpenBLAS threads would only spin
+        # and take CPU from the game and the encoder. Must be set before NumPy loads.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         add_venv_to_path()
         self.missing = missing_packages()
         if self.missing:

@@ -134,12 +134,18 @@ class LiveReader:
         try:
             work.prepare(config)
             assert work.screen is not None and work.reader is not None and work.tracker is not None
-            t, frame = work.screen.grab()
-            read = work.reader.read(frame)
+            regions = work.reader.regions_for(*work.screen.size)
+            if self._preview_to is None:
+                box = regions["p1"].union(regions["p2"])
+                t, part = work.screen.grab(box)
+                read = work.reader.read_at(part, {p: r.moved(-box.x, -box.y) for p, r in regions.items()})
+            else:
+                t, frame = work.screen.grab()
+                read = work.reader.read_at(frame, regions)
             lead = work.tracker.update(t, read.p1.score, read.p2.score)
             work.count_read()
             status = LiveStatus(lead, read.p1, read.p2, work.reader.engine.name, *work.rates())
-            message = self._preview(config, frame, {"p1": read.p1, "p2": read.p2}, "")
+            message = self._preview(config, frame, {"p1": read.p1, "p2": read.p2}, "") if frame is not None else ""
             self._publish(replace(status, message=message))
             return config.interval_ms / 1000
         except DdrError as exc:
@@ -149,6 +155,11 @@ class LiveReader:
             log.exception("obs-ddr reader failed")
             work.forget(exc)
             problem = f"internal error: {exc!r} (see the log)"
+        if self._preview_to is not None and frame is None and work.screen is not None:
+            try:  # show the user where the regions are, even when they cannot be read
+                frame = work.screen.grab()[1]
+            except DdrError:
+                frame = None
         message = self._preview(config, frame, {}, problem) if frame is not None else ""
         if not message and self._preview_to is not None:
             self._preview_to = None

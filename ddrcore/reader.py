@@ -84,7 +84,10 @@ class ScoreReader:
         self.engine.close()
 
     def read(self, frame: Image) -> FrameRead:
-        regions = self.regions_for(frame.shape[1], frame.shape[0])
+        return self.read_at(frame, self.regions_for(frame.shape[1], frame.shape[0]))
+
+    def read_at(self, frame: Image, regions: dict[Player, Region]) -> FrameRead:
+        """Read the given regions, which the caller has checked lie inside ``frame``."""
         return FrameRead(self.read_region(frame, regions["p1"]), self.read_region(frame, regions["p2"]))
 
     def read_region(self, frame: Image, region: Region) -> ScoreRead:

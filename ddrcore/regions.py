@@ -31,6 +31,14 @@ class Region:
     def __str__(self) -> str:
         return f"{self.x},{self.y},{self.w},{self.h}"
 
+    def union(self, other: Region) -> Region:
+        """The smallest region holding both."""
+        x, y = min(self.x, other.x), min(self.y, other.y)
+        return Region(x, y, max(self.x + self.w, other.x + other.w) - x, max(self.y + self.h, other.y + other.h) - y)
+
+    def moved(self, dx: int, dy: int) -> Region:
+        return Region(self.x + dx, self.y + dy, self.w, self.h)
+
     def check_inside(self, width: int, height: int, name: str = "region") -> None:
         """Raise RegionError unless the region is non-empty and inside a width x height frame."""
         if self.w <= 0 or self.h <= 0:

@@ -277,13 +277,26 @@ def song_scores(profile: Profile, seconds: float, fps: float, seed: int) -> list
     return out
 
 
+def song_frames(
+    profile: Profile, seconds: float, fps: float, seed: int, scale: float = 1.0
+) -> Iterator[tuple[float, Image, Score | None, Score | None]]:
+    """Frames of one song (see :func:`song_scores`) with their true scores: (time_s, frame, p1, p2)."""
+    rng = np.random.default_rng(seed)
+    size = (round(BASE_SIZE[0] * scale) // 2 * 2, round(BASE_SIZE[1] * scale) // 2 * 2)
+    background = _background(rng, menu=False)
+    for i, (p1, p2) in enumerate(song_scores(profile, seconds, fps, seed)):
+        frame = background.copy()
+        _draw_panels(frame, profile, p1, p2, rng)
+        if size != BASE_SIZE:
+            frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+        yield i / fps, frame, p1, p2
+
+
 def write_match_video(
     profile: Profile, path: Path, seconds: float, fps: float, seed: int, scale: float = 1.0
 ) -> list[tuple[float, Score | None, Score | None]]:
     """Render a song to an H.264 video (ffmpeg) and return the truth as (time_s, p1, p2)."""
-    rng = np.random.default_rng(seed)
     size = (round(BASE_SIZE[0] * scale) // 2 * 2, round(BASE_SIZE[1] * scale) // 2 * 2)
-    background = _background(rng, menu=False)
     command = [
         "ffmpeg", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24",
         "-s", f"{size[0]}x{size[1]}", "-r", str(fps), "-i", "-",
@@ -292,12 +305,9 @@ def write_match_video(
     truth = []
     with subprocess.Popen(command, stdin=subprocess.PIPE) as encoder:
         assert encoder.stdin is not None
-        for i, (p1, p2) in enumerate(song_scores(profile, seconds, fps, seed)):
-            frame = background.copy()
-            _draw_panels(frame, profile, p1, p2, rng)
-            frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+        for t, frame, p1, p2 in song_frames(profile, seconds, fps, seed, scale):
             encoder.stdin.write(frame.tobytes())
-            truth.append((i / fps, p1, p2))
+            truth.append((t, p1, p2))
         encoder.stdin.close()
     if encoder.returncode:
         raise RuntimeError(f"ffmpeg failed with exit code {encoder.returncode}")

@@ -55,7 +55,7 @@ def test_obs_follows_the_leader_of_a_real_match(tmp_path: Path) -> None:
         "enabled": True,
         "profile": "stepmania",
         "monitor": 1,
-        "interval_ms": 100,
+        "interval_ms": 33,
         "hold_ms": HOLD_MS,
         "text_source": "Leader",
         "text_format": TEXT_FORMAT,

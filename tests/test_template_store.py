@@ -1,0 +1,102 @@
+"""Learning the game's digits: from an empty store within one song, kept for the next start,
+and a corrupt or foreign store rejected with a clear message and rebuilt."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ddrcore.engines import make_engine
+from ddrcore.engines.glyph import AutoEngine
+from ddrcore.engines.store import TemplateStore
+from ddrcore.errors import EngineError, TemplateStoreError
+from ddrcore.profiles import load_profile
+from ddrcore.reader import ScoreReader
+from ddrcore.synth import song_frames
+
+PROFILE = "stepmania"
+
+
+def _play_song(seed: int, seconds: float = 30) -> tuple[ScoreReader, int, int]:
+    """Read one generated song (10 reads/s) from the start; (reader, exact reads, scored reads)
+    over the song's second half."""
+    profile = load_profile(PROFILE)
+    reader = ScoreReader(profile, make_engine("auto", profile))
+    exact = total = 0
+    for t, frame, p1, p2 in song_frames(profile, seconds, fps=10, seed=seed):
+        read = reader.read(frame)
+        if t >= seconds / 2 and p1 is not None:
+            total += 1
+            exact += (read.p1.score, read.p2.score) == (p1, p2)
+    reader.close()
+    return reader, exact, total
+
+
+def test_learning_converges_within_one_song_and_is_kept(tesseract: str, private_template_store: Path) -> None:
+    store = TemplateStore(PROFILE)
+    assert not store.path.exists()
+    reader, exact, total = _play_song(seed=5)
+    engine = reader.engine
+    assert isinstance(engine, AutoEngine) and engine.glyph.has_templates, "all ten digits learned in one song"
+    assert exact / total >= 0.99, f"{exact}/{total} exact in the song's second half"
+    samples = store.load()
+    assert sorted(samples) == list("0123456789")
+
+    # The next start reads with the learned digits at once, even with no Tesseract at all.
+    fresh = make_engine("auto", load_profile(PROFILE))
+    assert isinstance(fresh, AutoEngine) and fresh.glyph.has_templates
+    glyph = make_engine("glyph", load_profile(PROFILE))
+    profile = load_profile(PROFILE)
+    glyph_reader = ScoreReader(profile, glyph)
+    reads = [glyph_reader.read(frame) for _, frame, _, _ in song_frames(profile, 10, fps=5, seed=6)]
+    truths = [(p1, p2) for _, _, p1, p2 in song_frames(profile, 10, fps=5, seed=6)]
+    assert sum((r.p1.score, r.p2.score) == t for r, t in zip(reads, truths, strict=True)) >= 0.9 * len(truths)
+    wrong = [
+        (r.p1.score, r.p2.score, t)
+        for r, t in zip(reads, truths, strict=True)
+        if None not in (r.p1.score, r.p2.score) and (r.p1.score, r.p2.score) != t
+    ]
+    assert not wrong
+
+
+def test_glyph_engine_without_templates_says_how_to_get_them() -> None:
+    with pytest.raises(EngineError, match="no digit templates for stepmania yet"):
+        make_engine("glyph", load_profile(PROFILE))
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("garbage", "is corrupt"),
+        ("foreign", "belongs to profile 'ddr-world', not 'stepmania'"),
+        ("wrong-size", "another version of the glyph matcher"),
+    ],
+)
+def test_a_bad_store_is_rejected_clearly_and_rebuilt(
+    tesseract: str, private_template_store: Path, caplog: pytest.LogCaptureFixture, damage: str, message: str
+) -> None:
+    store = TemplateStore(PROFILE)
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    if damage == "garbage":
+        store.path.write_bytes(b"not a template store")
+    elif damage == "foreign":
+        other = TemplateStore("ddr-world")
+        other.save({d: [np.ones(400, np.float32) / 20] * 4 for d in "0123456789"})
+        other.path.replace(store.path)
+    else:
+        np.savez(
+            store.path,
+            features=np.zeros((4, 9), np.float32),
+            labels=np.array(list("0123")),
+            meta=np.array('{"format": 1, "profile": "stepmania", "feature_size": 3}'),
+        )
+    with pytest.raises(TemplateStoreError, match=message):
+        store.load()
+
+    with caplog.at_level(logging.WARNING):
+        _play_song(seed=8, seconds=20)
+    assert any(message in r.getMessage() and "learning the digits again" in r.getMessage() for r in caplog.records)
+    assert sorted(store.load()) == list("0123456789"), "the store was rebuilt from this song"
