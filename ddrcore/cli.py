@@ -17,7 +17,7 @@ from .capture import ScreenCapture, load_image, video_frame_count, video_frames
 from .engines import ENGINE_NAMES
 from .errors import DdrError
 from .parse import Score, format_score
-from .profiles import load_profile, profile_names
+from .profiles import Player, load_profile, profile_names
 from .reader import FrameRead, ScoreRead
 from .regions import Region
 from .session import ReadConfig, make_reader, make_tracker
@@ -73,6 +73,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C)")
     common(p)
     p.set_defaults(run=_cmd_watch)
+
+    p = sub.add_parser("locate", help="find both score regions in a frame or on the screen")
+    p.add_argument("frame", nargs="?", metavar="FRAME", help="an image file (or --screen)")
+    p.add_argument("--screen", action="store_true", help="look at the screen instead of a file")
+    p.add_argument("--monitor", type=int, default=1, help="monitor number with --screen (1 = first)")
+    p.add_argument("--profile", default="stepmania", help=f"game profile: {', '.join(profile_names())}")
+    p.add_argument("--engine", default="auto", choices=ENGINE_NAMES, help="OCR engine")
+    p.add_argument("--preview", type=Path, default=Path("ddr-locate.png"), help="where to write the preview PNG")
+    p.set_defaults(run=_cmd_locate, p1=None, p2=None, hold_ms=1000)
 
     p = sub.add_parser("demo", help="analyze the shipped match clip and chart it")
     p.add_argument("--out", type=Path, default=Path("ddr-demo"), help="folder for the CSV and chart")
@@ -220,6 +229,45 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     finally:
         screen.close()
         reader.close()
+    return 0
+
+
+def _cmd_locate(args: argparse.Namespace) -> int:
+    from .locate import locate
+    from .preview import draw_preview, write_preview
+
+    if args.screen == bool(args.frame):
+        raise DdrError("give one FRAME file, or --screen")
+    if args.screen:
+        screen = ScreenCapture(args.monitor)
+        try:
+            frame = screen.grab()[1]
+        finally:
+            screen.close()
+        source = f"monitor {args.monitor}"
+    else:
+        frame = load_image(args.frame)
+        source = args.frame
+    reader = make_reader(_config(args))
+    try:
+        found = locate(frame, reader)
+    finally:
+        reader.close()
+    if found is None:
+        write_preview(args.preview, draw_preview(frame, {}, {}, "no score regions found"))
+        print(f"no score regions found in {source} (profile {args.profile}); preview: {args.preview}", file=sys.stderr)
+        return 1
+    reads: dict[Player, ScoreRead] = {"p1": found.read.p1, "p2": found.read.p2}
+    write_preview(args.preview, draw_preview(frame, found.regions, reads))
+    print(f"--p1 {found.p1} --p2 {found.p2}")
+    result = {
+        "p1": [found.p1.x, found.p1.y, found.p1.w, found.p1.h],
+        "p2": [found.p2.x, found.p2.y, found.p2.w, found.p2.h],
+        "method": found.method,
+        "read": _read_json(source, found.read),
+        "preview": str(args.preview),
+    }
+    print(json.dumps(result))
     return 0
 
 

@@ -189,7 +189,10 @@ _STROKE_OF_HEIGHT = 0.15
 def _thin_to(glyph: Image, stroke: int) -> Image:
     """Erode a bold glyph until its strokes are about ``stroke`` pixels wide."""
     _, glyph_binary = cv2.threshold(glyph, 127, 255, cv2.THRESH_BINARY)
-    distance = cv2.distanceTransform(glyph_binary, cv2.DIST_L2, 3)
+    # A zero border: a glyph that is ink edge to edge (a solid block) has no background to
+    # measure distances from, and its distances would all be "infinite".
+    bordered = cv2.copyMakeBorder(glyph_binary, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    distance = cv2.distanceTransform(bordered, cv2.DIST_L2, 3)
     inside = distance[distance > 0]
     if inside.size == 0:
         return glyph
