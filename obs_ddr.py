@@ -27,6 +27,7 @@ TEXT_SOURCE_KINDS = ("text_ft2_source", "text_ft2_source_v2", "text_gdiplus", "t
 REQUIRED = {"numpy": "numpy", "cv2": "opencv-python-headless", "mss": "mss", "pytesseract": "pytesseract"}
 PREVIEW = Path(tempfile.gettempdir()) / "obs-ddr-preview.png"
 _READ_NOW_WAIT_S = 3.0
+_FIND_WAIT_S = 8.0
 _TICK_SAMPLES = 2000
 _CHECK_EVERY_S = 2.0
 
@@ -56,7 +57,9 @@ DEFAULTS: dict[str, Any] = {
     "scene_p1": "",
     "scene_p2": "",
     "scene_tie": "",
+    "auto_locate": False,
 }
+HOTKEYS = {"obs_ddr.pause": "obs-ddr: pause / resume", "obs_ddr.locate": "obs-ddr: find score regions"}
 
 
 # OBS references: every getter is paired with its release.
@@ -172,7 +175,8 @@ class Script:
         self.missing = ""
         self.enabled = True
         self.hotkey_paused = False
-        self.hotkey_id: Any = None
+        self.hotkey_ids: dict[str, Any] = {}
+        self.applied_located_seq = 0
         self.text_source = ""
         self.switch_scenes = False
         self.scenes: Any = None
@@ -200,9 +204,10 @@ class Script:
         self.missing = missing_packages()
         if self.missing:
             log(obs.LOG_WARNING, self.missing)
-        self.hotkey_id = obs.obs_hotkey_register_frontend("obs_ddr.pause", "obs-ddr: pause / resume", on_hotkey)
-        with data_array(settings, "obs_ddr.pause") as saved:
-            obs.obs_hotkey_load(self.hotkey_id, saved)
+        for name, description in HOTKEYS.items():
+            self.hotkey_ids[name] = obs.obs_hotkey_register_frontend(name, description, HOTKEY_CALLBACKS[name])
+            with data_array(settings, name) as saved:
+                obs.obs_hotkey_load(self.hotkey_ids[name], saved)
 
     def update(self, settings: Any) -> None:
         self.settings = settings
@@ -252,7 +257,9 @@ class Script:
             p1 = p2 = None
         engine = get_str(settings, "engine") or "auto"
         read = ReadConfig(profile, engine, p1, p2, get_int(settings, "hold_ms"), get_str(settings, "tesseract_path"))
-        config = LiveConfig(read, get_int(settings, "monitor"), interval_ms)
+        config = LiveConfig(
+            read, get_int(settings, "monitor"), interval_ms, obs.obs_data_get_bool(settings, "auto_locate")
+        )
         if self.reader is None:
             self.reader = LiveReader(config)
             self.reader.start()
@@ -268,9 +275,9 @@ class Script:
             if not self.reader.stop():
                 log(obs.LOG_WARNING, "the reader thread did not stop within 5 s")
             self.reader = None
-        if self.hotkey_id is not None:
-            obs.obs_hotkey_unregister(on_hotkey)
-            self.hotkey_id = None
+        for name in list(self.hotkey_ids):
+            obs.obs_hotkey_unregister(HOTKEY_CALLBACKS[name])
+            del self.hotkey_ids[name]
         if any(self.tick_us.values()):
             log(obs.LOG_INFO, f"unloaded; {self.tick_summary()}")
         # "Reload Scripts" re-imports only this file: make it re-import the core too.
@@ -278,9 +285,9 @@ class Script:
             del sys.modules[name]
 
     def save(self, settings: Any) -> None:
-        if self.hotkey_id is not None:
-            saved = obs.obs_hotkey_save(self.hotkey_id)
-            obs.obs_data_set_array(settings, "obs_ddr.pause", saved)
+        for name, hotkey in self.hotkey_ids.items():
+            saved = obs.obs_hotkey_save(hotkey)
+            obs.obs_data_set_array(settings, name, saved)
             obs.obs_data_array_release(saved)
 
     def toggle_pause(self) -> None:
@@ -298,6 +305,8 @@ class Script:
         status = self.reader.status if self.reader is not None else None
         if status is not None and status.seq != self.seen_seq:
             self.seen_seq = status.seq
+            if status.located_seq != self.applied_located_seq:
+                self.keep_located(status)
             if self.enabled and not status.paused:
                 if started >= self.next_check_s:
                     self.check_targets()
@@ -306,6 +315,31 @@ class Script:
                 self.apply_scene(status.lead)
             self.report(status.problem)
         self.tick_us[self.tick_kind].append((time.perf_counter() - started) * 1e6)
+
+    def keep_located(self, status: Any) -> None:
+        """Write regions the worker found into the settings (it already reads there), so they
+        show in the properties and are saved with the scene collection."""
+        self.applied_located_seq = status.located_seq
+        if status.located is None or self.settings is None:
+            return
+        for player, region in zip(("p1", "p2"), status.located, strict=True):
+            for key in "xywh":
+                obs.obs_data_set_int(self.settings, f"{player}_{key}", getattr(region, key))
+        log(obs.LOG_INFO, f"found score regions: P1 {status.located[0]}, P2 {status.located[1]}")
+
+    def find_regions(self, wait_s: float) -> str:
+        """Ask the worker to find both score regions; wait up to ``wait_s`` for its answer."""
+        if self.reader is None:
+            return self.status_line()
+        before = self.reader.status.seq
+        self.reader.request_locate()
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            status = self.reader.status
+            if status.seq != before and status.message.startswith("Find score regions"):
+                return str(status.message)
+            time.sleep(0.05)
+        return "Find score regions: still looking (see the script log)"
 
     def check_targets(self) -> None:
         """Notice a text source or scene that was deleted or renamed since it was chosen."""
@@ -444,9 +478,18 @@ def on_tick() -> None:
 
 
 @guarded
-def on_hotkey(pressed: bool) -> None:
+def on_pause_hotkey(pressed: bool) -> None:
     if pressed:
         script.toggle_pause()
+
+
+@guarded
+def on_locate_hotkey(pressed: bool) -> None:
+    if pressed:
+        script.find_regions(wait_s=0)
+
+
+HOTKEY_CALLBACKS = {"obs_ddr.pause": on_pause_hotkey, "obs_ddr.locate": on_locate_hotkey}
 
 
 # OBS's entry points.
@@ -499,6 +542,13 @@ def on_read_now(props: Any, prop: Any) -> bool:
 
 
 @guarded
+def on_find_regions(props: Any, prop: Any) -> bool:
+    line = script.find_regions(_FIND_WAIT_S)
+    script.show_status(line)
+    return True
+
+
+@guarded
 def on_refresh(props: Any, prop: Any) -> bool:
     script.show_status(script.status_line())
     return True
@@ -510,6 +560,7 @@ def script_properties() -> Any:
     script.show_status(script.status_line())
     obs.obs_properties_add_text(props, "status", "Status", obs.OBS_TEXT_INFO)
     obs.obs_properties_add_button(props, "read_now", "Read now (writes a preview PNG)", on_read_now)
+    obs.obs_properties_add_button(props, "find_regions", "Find score regions", on_find_regions)
     obs.obs_properties_add_button(props, "refresh", "Refresh status", on_refresh)
     obs.obs_properties_add_bool(props, "enabled", "Enabled")
     add_list(props, "profile", "Game profile", [(p, p) for p in PROFILES])
@@ -517,6 +568,7 @@ def script_properties() -> Any:
     for player in ("p1", "p2"):
         for key, label in (("x", "left"), ("y", "top"), ("w", "width"), ("h", "height")):
             obs.obs_properties_add_int(props, f"{player}_{key}", f"{player.upper()} region {label} (px)", 0, 16384, 1)
+    obs.obs_properties_add_bool(props, "auto_locate", "Find the regions again when reads keep failing")
     obs.obs_properties_add_int(props, "interval_ms", "Update interval (ms)", 33, 5000, 1)
     add_list(props, "engine", "OCR engine", [(e, e) for e in ENGINES])
     obs.obs_properties_add_int(props, "hold_ms", "New leader must hold (ms)", 0, 10000, 100)

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 RETRY_S = 1.0
 _RATE_WINDOW_S = 5.0
+# With auto_locate, look for the regions after this long without a score, at most this often.
+AUTO_LOCATE_AFTER_S = 5.0
+AUTO_LOCATE_EVERY_S = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,8 @@ class LiveConfig:
     read: ReadConfig = field(default_factory=ReadConfig)
     monitor: int = 1
     interval_ms: int = 250
+    # Look for the score regions by itself once reads have failed for a while.
+    auto_locate: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,10 @@ class LiveStatus:
     paused: bool = False
     message: str = ""
     seq: int = 0
+    # The regions "find score regions" last found (the worker reads there from then on);
+    # ``located_seq`` grows with each find, so a reader of the status can apply it once.
+    located: tuple[Region, Region] | None = None
+    located_seq: int = 0
 
 
 class LiveReader:
@@ -70,6 +79,9 @@ class LiveReader:
         self._status = LiveStatus()
         self._paused = False
         self._preview_to: Path | None = None
+        self._locate_requested = False
+        self._located: tuple[Region, Region] | None = None
+        self._located_seq = 0
         self._stopping = False
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -111,6 +123,12 @@ class LiveReader:
         self._preview_to = path
         self._wake.set()
 
+    def request_locate(self) -> None:
+        """Have the worker look for both score regions on the whole monitor and, when it finds
+        them, read there from then on (status.located and status.message say what it found)."""
+        self._locate_requested = True
+        self._wake.set()
+
     # The worker thread from here on.
 
     def _run(self) -> None:
@@ -134,6 +152,9 @@ class LiveReader:
         try:
             work.prepare(config)
             assert work.screen is not None and work.reader is not None and work.tracker is not None
+            if self._locate_requested or work.should_auto_locate(config):
+                self._locate_requested = False
+                return self._locate(work, config)
             regions = work.reader.regions_for(*work.screen.size)
             if self._preview_to is None:
                 box = regions["p1"].union(regions["p2"])
@@ -143,13 +164,14 @@ class LiveReader:
                 t, frame = work.screen.grab()
                 read = work.reader.read_at(frame, regions)
             lead = work.tracker.update(t, read.p1.score, read.p2.score)
-            work.count_read()
+            work.count_read(read.p1.score is not None or read.p2.score is not None)
             status = LiveStatus(lead, read.p1, read.p2, work.reader.engine.name, *work.rates())
             message = self._preview(config, frame, {"p1": read.p1, "p2": read.p2}, "") if frame is not None else ""
             self._publish(replace(status, message=message))
             return config.interval_ms / 1000
         except DdrError as exc:
             work.forget(exc)
+            work.count_failure()
             problem = str(exc)
         except Exception as exc:  # a bug must not kill the worker: report it and keep trying
             log.exception("obs-ddr reader failed")
@@ -167,9 +189,33 @@ class LiveReader:
         self._publish(LiveStatus(problem=problem, engine=self._status.engine, message=message))
         return max(RETRY_S, config.interval_ms / 1000)
 
+    def _locate(self, work: _Work, config: LiveConfig) -> float:
+        from .locate import locate
+
+        assert work.screen is not None and work.reader is not None
+        frame = work.screen.grab()[1]
+        found = locate(frame, work.reader)
+        work.located()
+        if found is None:
+            message = f"Find score regions: no score regions found on monitor {config.monitor}"
+        else:
+            self._located, self._located_seq = (found.p1, found.p2), self._located_seq + 1
+            self._wanted = replace(config, read=replace(config.read, p1=found.p1, p2=found.p2))
+            reads = ", ".join(f"{p.upper()} {r.score}" for p, r in (("p1", found.read.p1), ("p2", found.read.p2)))
+            message = f"Find score regions: P1 {found.p1}, P2 {found.p2} ({found.method}; read {reads})"
+        log.info("%s", message)
+        self._publish(replace(self._status, message=message))
+        return config.interval_ms / 1000
+
     def _publish(self, status: LiveStatus) -> None:
         """Replace the status in one assignment, so readers never see half of it."""
-        self._status = replace(status, message=status.message or self._status.message, seq=self._status.seq + 1)
+        self._status = replace(
+            status,
+            message=status.message or self._status.message,
+            seq=self._status.seq + 1,
+            located=self._located,
+            located_seq=self._located_seq,
+        )
 
     def _preview(self, config: LiveConfig, frame: Image, reads: dict[Player, ScoreRead], problem: str) -> str:
         """Write the requested preview, if any; the message saying what was read and where."""
@@ -211,6 +257,8 @@ class _Work:
         self._read_config: ReadConfig | None = None
         self._done: deque[float] = deque()
         self._cpu: deque[float] = deque()
+        self._failing_since: float | None = None
+        self._last_locate = -AUTO_LOCATE_EVERY_S
 
     def prepare(self, config: LiveConfig) -> None:
         if self.screen is not None and self._monitor != config.monitor:
@@ -223,7 +271,6 @@ class _Work:
             self.reader = make_reader(config.read)
             self.tracker = make_tracker(config.read)
             self._read_config = config.read
-        self.reader.regions_for(*self.screen.size)
 
     def forget(self, problem: Exception) -> None:
         """Drop what the problem shows to be broken; the next step rebuilds it."""
@@ -233,7 +280,28 @@ class _Work:
         if isinstance(problem, EngineError) or not isinstance(problem, DdrError):
             self._close_reader()
 
-    def count_read(self) -> None:
+    def should_auto_locate(self, config: LiveConfig) -> bool:
+        now = time.monotonic()
+        return (
+            config.auto_locate
+            and self._failing_since is not None
+            and now - self._failing_since >= AUTO_LOCATE_AFTER_S
+            and now - self._last_locate >= AUTO_LOCATE_EVERY_S
+        )
+
+    def located(self) -> None:
+        self._last_locate = time.monotonic()
+        self._failing_since = None
+
+    def count_failure(self) -> None:
+        if self._failing_since is None:
+            self._failing_since = time.monotonic()
+
+    def count_read(self, scored: bool) -> None:
+        if scored:
+            self._failing_since = None
+        else:
+            self.count_failure()
         now = time.monotonic()
         self._done.append(now)
         self._cpu.append(time.thread_time())

@@ -119,6 +119,8 @@ class FakeObs(types.ModuleType):
     def obs_data_set_string(self, data: Any, key: str, value: str) -> None:
         self._values(data).values[key] = value
 
+    obs_data_set_int = obs_data_set_string
+
     def obs_data_set_default_string(self, data: Any, key: str, value: str) -> None:
         self._values(data).defaults[key] = value
 

@@ -98,6 +98,7 @@ def obs(screen: Screen, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
     module.script_unload()
     sys.modules.update(core)  # unload drops ddrcore for "Reload Scripts"; keep this test run's copy
     assert not _reader_threads()
+    assert not fake.logged(" failed: "), "an OBS callback raised (guarded, logged): " + str(fake.logged(" failed: "))
 
 
 def _region_settings(screen: Screen) -> dict[str, int]:
@@ -255,3 +256,38 @@ def test_missing_packages_still_load_and_say_the_fix(obs: Harness, monkeypatch: 
     obs.module.script_properties()
     assert obs.settings.values["status"] == line
     assert obs.module.script.reader is None
+
+
+# Regions over an empty part of the screen: nothing reads there.
+WRONG_REGIONS = {"p1_x": 300, "p1_y": 780, "p1_w": 272, "p1_h": 38, "p2_x": 900, "p2_y": 780, "p2_w": 272, "p2_h": 38}
+
+
+def _moved(settings: Data) -> bool:
+    return all(settings.values[k] != v for k, v in WRONG_REGIONS.items() if k.endswith("_y"))
+
+
+def test_find_score_regions_button_fills_the_regions(obs: Harness) -> None:
+    obs.start(**WRONG_REGIONS)
+    obs.module.script_properties()
+    button = next(p for p in obs.fake.properties if p["key"] == "find_regions")
+    assert button["rest"][1](None, None) is True
+    line = obs.settings.values["status"]
+    assert line.startswith("Find score regions: P1 "), line
+    assert obs.until(lambda: _moved(obs.settings)), obs.settings.values
+    assert obs.until(lambda: obs.fake.text_of("Leader") == f"Player 1 leads by {P1_SCORE - P2_SCORE:,}")
+    assert len(obs.fake.logged("found score regions")) == 1
+
+
+def test_auto_locate_finds_the_regions_when_reads_keep_failing(obs: Harness) -> None:
+    obs.start(auto_locate=True, **WRONG_REGIONS)
+    assert obs.until(lambda: _moved(obs.settings), timeout_s=20), obs.status()
+    assert obs.until(lambda: obs.fake.text_of("Leader").startswith("Player 1 leads"))
+
+
+def test_without_auto_locate_wrong_regions_stay(obs: Harness) -> None:
+    obs.start(**WRONG_REGIONS)
+    time.sleep(7)  # longer than the worker waits before it would look by itself
+    for _ in range(10):
+        obs.fake.run_timers()
+    assert not _moved(obs.settings)
+    assert obs.fake.text_of("Leader") == ""
