@@ -116,3 +116,36 @@ def test_obs_follows_the_leader_of_a_real_match(tmp_path: Path) -> None:
     scene_leaders = _collapse([s for _, _, s in observed if s != SCENES["tie"]])
     assert scene_leaders == [SCENES[p] for p in expected], _collapse([s for _, _, s in observed])
     assert texts[-1] == "", "after the song ends no score is on screen: the idle text (empty) shows"
+
+
+def test_obs_finds_the_score_regions_by_itself(tmp_path: Path) -> None:
+    """The regions start wrong (an empty part of the screen); the "find score regions" hotkey
+    (the same code as the button), pressed through obs-websocket, puts them right."""
+    settings: dict[str, object] = {
+        "profile": "stepmania", "interval_ms": 100, "hold_ms": HOLD_MS, "text_source": "Leader",
+        "text_format": TEXT_FORMAT, "switch_scenes": True,
+        "scene_p1": SCENES["p1"], "scene_p2": SCENES["p2"], "scene_tie": SCENES["tie"],
+        "p1_x": 300, "p1_y": 900, "p1_w": 270, "p1_h": 40, "p2_x": 1000, "p2_y": 900, "p2_w": 270, "p2_h": 40,
+    }  # fmt: skip
+    observed: list[str] = []
+    with (
+        virtual_display(*SCREEN) as display,
+        running_obs(
+            display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings
+        ) as (client, log_path),
+    ):
+        time.sleep(3)
+        with show(display, DEMO_CLIP, *GAME, loop=False) as player:
+            started = time.monotonic()
+            time.sleep(1.5)
+            client.trigger_hot_key_by_name("obs_ddr.locate")
+            while player.poll() is None and time.monotonic() - started < 60:
+                observed.append(client.get_input_settings("Leader").input_settings.get("text", ""))
+                time.sleep(0.1)
+        log = log_path.read_text(errors="replace")
+    found = [line for line in log.splitlines() if "found score regions" in line]
+    assert found, log[-3000:]
+    print(found[0])
+    leaders = _collapse([m.group(1) for m in (LEADS.match(t) for t in observed) if m])
+    expected = ["Player 1" if p == "p1" else "Player 2" for p in _leaders_that_hold(_truth(), HOLD_MS / 1000)]
+    assert len(leaders) >= 3 and leaders == expected[-len(leaders) :], (leaders, expected)
