@@ -29,6 +29,9 @@ _GAME_ASPECT = 9 / 16
 _TIGHTEN = (0.03, 0.06)
 # A read found by searching must be surer than one at a known place.
 _MIN_SEARCH_CONFIDENCE = 0.8
+# Every profile's boxes are drawn close around the digits (the digits fill 45-82% of their
+# height, in real and generated frames alike).
+_MIN_DIGIT_OF_REGION, _MAX_DIGIT_OF_REGION = 0.38, 0.9
 # The game is drawn over at least this much of the frame's width.
 _MIN_GAME_OF_FRAME = 0.3
 _ANCHORS = (("right", 0.4), ("right", 0.0), ("left", 0.4), ("left", 0.0), ("centre", 0.0))
@@ -118,6 +121,8 @@ def _hypotheses(frame: Image, profile: Profile) -> Iterator[dict[Player, Region]
                 ox = _origin_x(left, p1, game_width, anchor, padding * left.h)
                 oy = (left.y + left.h / 2) - (p1.y + p1.h / 2) * game_height
                 regions = {p: _place(profile.regions[p], ox, oy, game_width, game_height) for p in PLAYERS}
+                if not _MIN_DIGIT_OF_REGION * regions["p1"].h <= left.h <= _MAX_DIGIT_OF_REGION * regions["p1"].h:
+                    continue  # not sized like these boxes' digits: other numbers (a results screen's)
                 key = (regions["p1"], regions["p2"])
                 if key in seen or not all(_inside(r, width, height) for r in regions.values()):
                     continue

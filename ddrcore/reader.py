@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import cv2
+
 from .engines import OcrEngine
 from .parse import Score, parse_score
 from .preprocess import Image, crop, ink_mask, segment
@@ -44,6 +46,19 @@ class FrameRead:
     @property
     def margin(self) -> Score | None:
         return margin_of(self.p1.score, self.p2.score)
+
+
+# Small score boxes (a stream scaled down) are enlarged before the ink is thresholded, so the
+# digits' anti-aliased edges become smooth outlines instead of a few blocky pixels.
+_MIN_CROP_HEIGHT = 48
+_MAX_ENLARGE = 3
+
+
+def enlarged(pixels: Image) -> Image:
+    factor = min(_MAX_ENLARGE, -(-_MIN_CROP_HEIGHT // max(1, pixels.shape[0])))
+    if factor <= 1:
+        return pixels
+    return cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
 
 
 def leader_of(p1: Score | None, p2: Score | None) -> Leader | None:
@@ -91,7 +106,7 @@ class ScoreReader:
         return FrameRead(self.read_region(frame, regions["p1"]), self.read_region(frame, regions["p2"]))
 
     def read_region(self, frame: Image, region: Region) -> ScoreRead:
-        mask = ink_mask(crop(frame, region), self.profile.ink)
+        mask = ink_mask(enlarged(crop(frame, region)), self.profile.ink)
         glyphs = segment(mask, self.profile.format.max_digits, self.profile.ink.bold_font)
         if glyphs.problem:
             return ScoreRead(None, "", 0.0, glyphs.problem)

@@ -22,7 +22,7 @@ SCREEN = (1920, 1080)
 PLACEMENTS, READS_PER_PLACEMENT = 12, 5
 # Measured exact-read rates with the regions locate returned (the issue asks for 0.95;
 # generic falls short at the smallest scales, where its digits are ~8 px high).
-FLOORS = {"ddr-world": 0.95, "stepmania": 0.9, "itg-percent": 0.95, "generic": 0.75}
+FLOORS = {"ddr-world": 0.95, "stepmania": 0.95, "itg-percent": 0.95, "generic": 0.8}
 
 
 @pytest.mark.slow
