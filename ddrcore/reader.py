@@ -50,7 +50,7 @@ class FrameRead:
 
 # Small score boxes (a stream scaled down) are enlarged before the ink is thresholded, so the
 # digits' anti-aliased edges become smooth outlines instead of a few blocky pixels.
-_MIN_CROP_HEIGHT = 48
+_MIN_CROP_HEIGHT = 32
 _MAX_ENLARGE = 3
 
 

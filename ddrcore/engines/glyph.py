@@ -204,6 +204,9 @@ LEARNED_SURE = 0.9
 
 # How far a glyph's best digit must stand above the runner-up to be read without a second opinion.
 CLEAR_MARGIN = 0.08
+# ...and be this alike to it: below, a digit may have lost a stroke to blur (a "6" whose bowl
+# faded reads as a clear "1").
+CLEAR_SIMILARITY = 0.8
 
 
 def _sure(match: GlyphMatch, similarity: float, margin: float = MIN_MARGIN) -> bool:
@@ -214,7 +217,7 @@ def clear_alone(matches: list[GlyphMatch]) -> bool:
     """Whether the matcher alone may read these glyphs although some are below its sure
     similarity (small, blurred digits): every glyph has one clear best digit. Never a lone
     glyph: any stray stroke looks like a "1"."""
-    return len(matches) > 1 and all(_sure(m, MIN_SIMILARITY, CLEAR_MARGIN) for m in matches)
+    return len(matches) > 1 and all(_sure(m, CLEAR_SIMILARITY, CLEAR_MARGIN) for m in matches)
 
 
 class AutoEngine:
