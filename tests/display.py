@@ -21,11 +21,12 @@ def _free_display() -> int:
     raise RuntimeError("no free X display number")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_process(process: subprocess.Popen[bytes], wait_s: float = 10) -> None:
+    """Terminate a process we started and wait for it (kill it if it will not go)."""
     if process.poll() is None:
         process.terminate()
         try:
-            process.wait(10)
+            process.wait(wait_s)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
@@ -50,7 +51,7 @@ def virtual_display(width: int = 1920, height: int = 1080) -> Iterator[str]:
             time.sleep(0.05)
         yield display
     finally:
-        _stop(server)
+        stop_process(server)
 
 
 @contextmanager
@@ -86,4 +87,4 @@ def show(display: str, media: Path, width: int, height: int, loop: bool = True) 
             raise RuntimeError(f"ffplay could not show {media}")
         yield player
     finally:
-        _stop(player)
+        stop_process(player)

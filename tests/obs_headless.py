@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .conftest import require
+from .display import stop_process
 
 PORT = 4455
 
@@ -112,9 +113,4 @@ def running_obs(
         finally:
             client.disconnect()
     finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, wait_s=30)
