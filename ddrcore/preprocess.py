@@ -72,10 +72,15 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False) -> Glyphs:
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     noise_area = max(3, mask.shape[0] * mask.shape[1] // 2000)
     areas = stats[:, cv2.CC_STAT_AREA].tolist()
-    parts = [i for i in range(1, count) if areas[i] >= noise_area]
+    component_boxes: list[_Box] = [tuple(b) for b in stats[:, :4].tolist()]
+    height, width = mask.shape
+    parts = [
+        i
+        for i in range(1, count)
+        if areas[i] >= noise_area and not _frame_line(component_boxes[i], areas[i], width, height)
+    ]
     if not parts:
         return Glyphs(problem="no ink")
-    component_boxes: list[_Box] = [tuple(b) for b in stats[:, :4].tolist()]
     groups = _group_by_column(parts, component_boxes)
     boxes = [_union_box(g, component_boxes) for g in groups]
     tallest = max(b[3] for b in boxes)
@@ -99,6 +104,18 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False) -> Glyphs:
 
 
 _Box = tuple[int, int, int, int]
+
+
+def _frame_line(box: _Box, area: int, width: int, height: int) -> bool:
+    """A thin line along the region's edge (the border of the score's panel, caught when the
+    region is a few pixels larger than the panel): no digit is that sparse and that long."""
+    x, y, w, h = box
+    if not (x == 0 or y == 0 or x + w == width or y + h == height):
+        return False
+    upright = h >= 0.5 * height and w <= max(2, 0.1 * h)
+    lying = w >= 0.5 * width and h <= max(2, 0.1 * w)
+    sparse = (w >= 0.5 * width or h >= 0.9 * height) and area < _MIN_FILL * w * h
+    return upright or lying or sparse
 
 
 def _split_touching(pieces: list[tuple[Image, _Box]]) -> list[tuple[Image, _Box]]:

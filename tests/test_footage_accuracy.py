@@ -13,9 +13,9 @@ from ddrcore.profiles import load_profile
 from ddrcore.reader import ScoreReader, leader_of
 from ddrcore.synth import random_frames
 
-# Measured floors (exact-read rate of both scores; wrong leaders) this code reaches today.
-# The goal is 0.99 and no wrong leader everywhere: see the issue notes for where it falls short.
-FLOORS = {"ddr-world": (0.99, 0), "stepmania": (0.99, 0), "itg-percent": (0.99, 0), "generic": (0.97, 0)}
+# The bar (exact-read rate of both scores; wrong leaders): 99% exact, and never a wrong
+# leader (an unsure frame says null).
+FLOORS = {"ddr-world": (0.99, 0), "stepmania": (0.99, 0), "itg-percent": (0.99, 0), "generic": (0.99, 0)}
 
 
 @pytest.mark.slow
