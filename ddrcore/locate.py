@@ -34,7 +34,15 @@ _MIN_SEARCH_CONFIDENCE = 0.8
 _MIN_DIGIT_OF_REGION, _MAX_DIGIT_OF_REGION = 0.38, 0.9
 # The game is drawn over at least this much of the frame's width.
 _MIN_GAME_OF_FRAME = 0.3
-_ANCHORS = (("right", 0.4), ("right", 0.0), ("left", 0.4), ("left", 0.0), ("centre", 0.0))
+_ANCHORS = (
+    ("right", 0.4),
+    ("right", 0.8),
+    ("right", 0.0),
+    ("left", 0.4),
+    ("left", 0.8),
+    ("left", 0.0),
+    ("centre", 0.0),
+)
 # For profiles whose ink is the minority side of a threshold, search bright ink instead.
 _SEARCH_INK = InkRule("bright", 180, 255)
 

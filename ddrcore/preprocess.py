@@ -96,6 +96,8 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False) -> Glyphs:
     pieces = _split_touching(pieces)
     digit_height = int(median([b[3] for _, b in pieces]))
     problem = _layout_problem([b for _, b in pieces], digit_height, max_digits)
+    if not problem and any(x == 0 or x + w == width for _, (x, _, w, _) in pieces):
+        problem = "a digit is cut by the region's edge"  # a cut "8" reads as a clear "1"
     for glyph, (_, _, w, h) in pieces:
         if np.count_nonzero(glyph) < _MIN_FILL * w * h and not problem:
             problem = "hollow glyph"
