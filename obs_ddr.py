@@ -181,6 +181,7 @@ class Script:
         self.switch_scenes = False
         self.scenes: Any = None
         self.wording: Any = None
+        self.wording_ok = False
         self.score_format: Any = None
         self.setting_problems: list[str] = []
         self.apply_problems: dict[str, str] = {}
@@ -234,8 +235,10 @@ class Script:
             get_str(settings, "p1_name"),
             get_str(settings, "p2_name"),
         )
-        if self.wording.problem():
-            self.setting_problems.append(self.wording.problem())
+        wording_problem = self.wording.problem()
+        self.wording_ok = not wording_problem  # checked once here, not on every tick
+        if wording_problem:
+            self.setting_problems.append(wording_problem)
         self.scenes = SceneChoice(
             get_str(settings, "scene_p1"), get_str(settings, "scene_p2"), get_str(settings, "scene_tie")
         )
@@ -362,7 +365,7 @@ class Script:
             self.apply_problems.pop("scenes", None)
 
     def apply_text(self, lead: Any) -> None:
-        if not self.text_source or self.wording.problem() or not lead.settled:
+        if not self.text_source or not self.wording_ok or not lead.settled:
             return
         from ddrcore.present import leader_text
 
