@@ -29,6 +29,14 @@ $Requirements = @(
 )
 $script:Changed = $false
 
+function Invoke-Quietly([string]$Exe, [string[]]$Arguments) {
+    # Windows PowerShell 5.1 turns a native program's stderr into a terminating error under
+    # ErrorActionPreference=Stop: run it with Continue and drop stderr; $LASTEXITCODE tells.
+    $ErrorActionPreference = 'Continue'
+    $output = & $Exe @Arguments 2>$null
+    return ($output -join "`n")
+}
+
 function Stop-Setup([string]$Message) {
     Write-Host ''
     Write-Host "Setup stopped: $Message" -ForegroundColor Red
@@ -45,7 +53,8 @@ function Find-Obs {
     $candidates = @()
     $key = 'HKLM:\SOFTWARE\OBS Studio'
     if (Test-Path $key) {
-        $candidates += Join-Path (Get-ItemProperty $key).'(default)' 'bin\64bit\obs64.exe'
+        $folder = (Get-Item $key).GetValue('')
+        if ($folder) { $candidates += Join-Path $folder 'bin\64bit\obs64.exe' }
     }
     $candidates += Join-Path $env:ProgramFiles 'obs-studio\bin\64bit\obs64.exe'
     foreach ($exe in $candidates) {
@@ -73,9 +82,9 @@ function Get-ObsPythonSetting {
 function Test-Python([string]$Exe) {
     # A Python OBS can load: 64-bit CPython 3.10 to 3.12.
     if (-not $Exe -or -not (Test-Path $Exe)) { return $false }
-    $info = & $Exe -c "import struct, sys; print(sys.version_info[0], sys.version_info[1], struct.calcsize('P') * 8)" 2>$null
+    $info = Invoke-Quietly $Exe @('-c', "import struct, sys; print(sys.version_info[0], sys.version_info[1], struct.calcsize('P') * 8)")
     if ($LASTEXITCODE -ne 0 -or -not $info) { return $false }
-    $major, $minor, $bits = $info.Split(' ')
+    $major, $minor, $bits = $info.Trim().Split(' ')
     return ($major -eq '3') -and ([int]$minor -ge 10) -and ([int]$minor -le 12) -and ($bits -eq '64')
 }
 
@@ -89,7 +98,7 @@ function Find-Python {
     $launcher = Get-Command py -ErrorAction SilentlyContinue
     if ($launcher) {
         foreach ($version in '3.12', '3.11', '3.10') {
-            $exe = & py "-$version" -c 'import sys; print(sys.executable)' 2>$null
+            $exe = (Invoke-Quietly 'py' @("-$version", '-c', 'import sys; print(sys.executable)')).Trim()
             if ($LASTEXITCODE -eq 0 -and (Test-Python $exe)) { return $exe }
         }
     }
@@ -143,9 +152,9 @@ if ($python) { Write-Host "Python for OBS: $python" }
 
 # 3. The project's packages, in that Python.
 if ($python) {
-    $pending = & $python -m pip install --dry-run --quiet --report - @Requirements 2>$null | ConvertFrom-Json
-    if ($LASTEXITCODE -ne 0) { Stop-Setup "pip could not resolve the packages for $python. Run: `"$python`" -m pip install $($Requirements -join ' ')" }
-    $toInstall = @($pending.install | ForEach-Object { $_.metadata.name })
+    $report = Invoke-Quietly $python (@('-m', 'pip', 'install', '--dry-run', '--quiet', '--report', '-') + $Requirements)
+    if ($LASTEXITCODE -ne 0 -or -not $report) { Stop-Setup "pip could not resolve the packages for $python. Run: `"$python`" -m pip install $($Requirements -join ' ')" }
+    $toInstall = @(($report | ConvertFrom-Json).install | ForEach-Object { $_.metadata.name })
     if ($toInstall.Count -eq 0) {
         Write-Host 'Python packages: already installed.'
     } elseif ($PSCmdlet.ShouldProcess($python, "pip install $($toInstall -join ', ')")) {
