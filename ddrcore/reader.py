@@ -52,10 +52,17 @@ class FrameRead:
 # digits' anti-aliased edges become smooth outlines instead of a few blocky pixels.
 _MIN_CROP_HEIGHT = 32
 _MAX_ENLARGE = 3
+_MAX_CROP_HEIGHT = 64
 
 
 def enlarged(pixels: Image) -> Image:
-    factor = min(_MAX_ENLARGE, -(-_MIN_CROP_HEIGHT // max(1, pixels.shape[0])))
+    """The crop at a working size: small ones enlarged (see above); large ones (a 1440p
+    capture) shrunk, since extra pixels only cost time."""
+    height = max(1, pixels.shape[0])
+    if height > _MAX_CROP_HEIGHT:
+        factor = _MAX_CROP_HEIGHT / height
+        return cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    factor = min(_MAX_ENLARGE, -(-_MIN_CROP_HEIGHT // height))
     if factor <= 1:
         return pixels
     return cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
