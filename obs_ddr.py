@@ -62,55 +62,21 @@ DEFAULTS: dict[str, Any] = {
 HOTKEYS = {"obs_ddr.pause": "obs-ddr: pause / resume", "obs_ddr.locate": "obs-ddr: find score regions"}
 
 
-# OBS references: every getter is paired with its release.
+# OBS references: every getter is paired with its release, through one helper.
 
 
 @contextmanager
-def source_named(name: str) -> Iterator[Any]:
-    source = obs.obs_get_source_by_name(name) if name else None
+def released(reference: Any, release: Callable[[Any], None]) -> Iterator[Any]:
+    """Use an OBS reference (None allowed) and always give it back with ``release``."""
     try:
-        yield source
+        yield reference
     finally:
-        if source is not None:
-            obs.obs_source_release(source)
+        if reference is not None:
+            release(reference)
 
 
-@contextmanager
-def new_data() -> Iterator[Any]:
-    data = obs.obs_data_create()
-    try:
-        yield data
-    finally:
-        obs.obs_data_release(data)
-
-
-@contextmanager
-def program_scene() -> Iterator[Any]:
-    scene = obs.obs_frontend_get_current_scene()
-    try:
-        yield scene
-    finally:
-        if scene is not None:
-            obs.obs_source_release(scene)
-
-
-@contextmanager
-def all_sources() -> Iterator[list[Any]]:
-    sources = obs.obs_enum_sources() or []
-    try:
-        yield sources
-    finally:
-        obs.source_list_release(sources)
-
-
-@contextmanager
-def data_array(settings: Any, key: str) -> Iterator[Any]:
-    array = obs.obs_data_get_array(settings, key)
-    try:
-        yield array
-    finally:
-        if array is not None:
-            obs.obs_data_array_release(array)
+def source_named(name: str) -> Any:
+    return released(obs.obs_get_source_by_name(name) if name else None, obs.obs_source_release)
 
 
 def log(level: int, message: str) -> None:
@@ -182,6 +148,8 @@ class Script:
         self.scenes: Any = None
         self.wording: Any = None
         self.wording_ok = False
+        self.leader_text: Callable[..., str] = str
+        self.format_score: Callable[..., str] = str
         self.score_format: Any = None
         self.setting_problems: list[str] = []
         self.apply_problems: dict[str, str] = {}
@@ -207,7 +175,7 @@ class Script:
             log(obs.LOG_WARNING, self.missing)
         for name, description in HOTKEYS.items():
             self.hotkey_ids[name] = obs.obs_hotkey_register_frontend(name, description, HOTKEY_CALLBACKS[name])
-            with data_array(settings, name) as saved:
+            with released(obs.obs_data_get_array(settings, name), obs.obs_data_array_release) as saved:
                 obs.obs_hotkey_load(self.hotkey_ids[name], saved)
 
     def update(self, settings: Any) -> None:
@@ -222,11 +190,13 @@ class Script:
             return
         from ddrcore.errors import DdrError
         from ddrcore.live import LiveConfig, LiveReader
-        from ddrcore.present import SceneChoice, Wording
+        from ddrcore.parse import format_score
+        from ddrcore.present import SceneChoice, Wording, leader_text
         from ddrcore.profiles import load_profile
         from ddrcore.regions import Region
         from ddrcore.session import ReadConfig
 
+        self.leader_text, self.format_score = leader_text, format_score  # kept: no imports on the tick
         self.setting_problems = []
         self.wording = Wording(
             get_str(settings, "text_format"),
@@ -289,9 +259,8 @@ class Script:
 
     def save(self, settings: Any) -> None:
         for name, hotkey in self.hotkey_ids.items():
-            saved = obs.obs_hotkey_save(hotkey)
-            obs.obs_data_set_array(settings, name, saved)
-            obs.obs_data_array_release(saved)
+            with released(obs.obs_hotkey_save(hotkey), obs.obs_data_array_release) as saved:
+                obs.obs_data_set_array(settings, name, saved)
 
     def toggle_pause(self) -> None:
         if self.reader is None:
@@ -334,15 +303,20 @@ class Script:
         """Ask the worker to find both score regions; wait up to ``wait_s`` for its answer."""
         if self.reader is None:
             return self.status_line()
-        before = self.reader.status.seq
-        self.reader.request_locate()
+        answer = self.ask_worker(self.reader.request_locate, wait_s)
+        return answer or "Find score regions: still looking (see the script log)"
+
+    def ask_worker(self, request: Callable[[], None], wait_s: float) -> str:
+        """Make a request of the worker; its next message (or "" after ``wait_s``)."""
+        before = self.reader.status.message_seq
+        request()
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             status = self.reader.status
-            if status.seq != before and status.message.startswith("Find score regions"):
+            if status.message_seq != before:
                 return str(status.message)
             time.sleep(0.05)
-        return "Find score regions: still looking (see the script log)"
+        return ""
 
     def check_targets(self) -> None:
         """Notice a text source or scene that was deleted or renamed since it was chosen."""
@@ -367,16 +341,14 @@ class Script:
     def apply_text(self, lead: Any) -> None:
         if not self.text_source or not self.wording_ok or not lead.settled:
             return
-        from ddrcore.present import leader_text
-
-        text = leader_text(lead, self.score_format, self.wording)
+        text = self.leader_text(lead, self.score_format, self.wording)
         if text == self.last_text:
             return
         with source_named(self.text_source) as source:
             if source is None:
                 self.apply_problems["text"] = f"text source {self.text_source!r} not found: pick one in the settings"
                 return
-            with new_data() as data:
+            with released(obs.obs_data_create(), obs.obs_data_release) as data:
                 obs.obs_data_set_string(data, "text", text)
                 obs.obs_source_update(source, data)
         self.apply_problems.pop("text", None)
@@ -387,7 +359,7 @@ class Script:
         if not self.switch_scenes or lead.leader == self.applied_leader:
             return
         target = self.scenes.scene_for(lead.leader)
-        with program_scene() as current:
+        with released(obs.obs_frontend_get_current_scene(), obs.obs_source_release) as current:
             current_name = obs.obs_source_get_name(current) if current is not None else ""
         if not target or target == current_name or not self.scenes.owns(current_name):
             # Not ours to change (the streamer cut to another scene), or nothing to do.
@@ -436,9 +408,7 @@ class Script:
             return "-"
         if read.score is None:
             return f"? ({read.problem})" if read.problem else "?"
-        from ddrcore.parse import format_score
-
-        return str(format_score(read.score, self.score_format))
+        return str(self.format_score(read.score, self.score_format))
 
     def tick_summary(self) -> str:
         status = self.reader.status if self.reader is not None else None
@@ -455,17 +425,8 @@ class Script:
         """Ask the worker for one read with a preview; wait briefly for its answer."""
         if self.reader is None:
             return self.status_line()
-        before = self.reader.status.seq
-        self.reader.request_preview(PREVIEW)
-        deadline = time.monotonic() + _READ_NOW_WAIT_S
-        while time.monotonic() < deadline:
-            status = self.reader.status
-            if status.seq != before and status.message.startswith("Read now") and PREVIEW.name in status.message:
-                return str(status.message)
-            if status.seq != before and status.problem and not status.message:
-                break
-            time.sleep(0.05)
-        return str(self.reader.status.message or self.status_line())
+        answer = self.ask_worker(lambda: self.reader.request_preview(PREVIEW), _READ_NOW_WAIT_S)
+        return answer or self.status_line()
 
     def show_status(self, line: str) -> None:
         if self.settings is not None:
@@ -602,7 +563,7 @@ def add_list(props: Any, key: str, label: str, items: list[tuple[str, str]]) -> 
 
 
 def text_source_names() -> list[str]:
-    with all_sources() as sources:
+    with released(obs.obs_enum_sources() or [], obs.source_list_release) as sources:
         return sorted(
             obs.obs_source_get_name(s) for s in sources if obs.obs_source_get_unversioned_id(s) in TEXT_SOURCE_KINDS
         )

@@ -64,6 +64,8 @@ class LiveStatus:
     paused: bool = False
     message: str = ""
     seq: int = 0
+    # Grows with each new ``message``: the answer to a request is the first message after it.
+    message_seq: int = 0
     # The regions "find score regions" last found (the worker reads there from then on);
     # ``located_seq`` grows with each find, so a reader of the status can apply it once.
     located: tuple[Region, Region] | None = None
@@ -209,10 +211,12 @@ class LiveReader:
 
     def _publish(self, status: LiveStatus) -> None:
         """Replace the status in one assignment, so readers never see half of it."""
+        previous = self._status
         self._status = replace(
             status,
-            message=status.message or self._status.message,
-            seq=self._status.seq + 1,
+            message=status.message or previous.message,
+            message_seq=previous.message_seq + 1 if status.message else previous.message_seq,
+            seq=previous.seq + 1,
             located=self._located,
             located_seq=self._located_seq,
         )
