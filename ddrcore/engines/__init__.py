@@ -90,13 +90,14 @@ def _auto_engine(profile: Profile, tesseract_cmd: str | None) -> OcrEngine:
     from .store import TemplateStore
 
     glyph = GlyphEngine.for_profile(profile)
+    unavailable: EngineError | None = None
     try:
         fallback: OcrEngine | None = tesseract_engine(tesseract_cmd)
-    except EngineError:
-        fallback = None
+    except EngineError as exc:
+        fallback, unavailable = None, exc
     if glyph.has_templates:
         return AutoEngine(glyph, fallback)
     auto = AutoEngine(glyph, fallback, GlyphLearner(), TemplateStore(profile.name))
-    if fallback is None and not auto.glyph.has_templates:
-        tesseract_engine(tesseract_cmd)  # raises the reason Tesseract is unavailable
+    if unavailable is not None and not auto.glyph.has_templates:
+        raise unavailable  # nothing learned yet and no Tesseract: nothing can read
     return auto
