@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import cv2
 
-from .preprocess import Image
+from .preprocess import Image, ink_mask
 from .profiles import PLAYERS, InkRule, Player, Profile
 from .reader import FrameRead, ScoreReader
 from .regions import Region, RelativeRegion
@@ -183,8 +183,6 @@ def _inside(region: Region, width: int, height: int) -> bool:
 
 def _lines(frame: Image, profile: Profile) -> list[_Line]:
     """Runs of digit-sized ink blobs side by side on one baseline."""
-    from .preprocess import ink_mask
-
     rule = profile.ink if profile.ink.mode == "bright" else _SEARCH_INK
     mask = ink_mask(frame, rule)
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import cv2
-
 from .engines import OcrEngine
 from .parse import Score, parse_score
-from .preprocess import Image, crop, ink_mask, segment
+from .preprocess import Image, crop, ink_mask, segment, working_size
 from .profiles import PLAYERS, Player, Profile
 from .regions import Region
 
@@ -46,26 +44,6 @@ class FrameRead:
     @property
     def margin(self) -> Score | None:
         return margin_of(self.p1.score, self.p2.score)
-
-
-# Small score boxes (a stream scaled down) are enlarged before the ink is thresholded, so the
-# digits' anti-aliased edges become smooth outlines instead of a few blocky pixels.
-_MIN_CROP_HEIGHT = 32
-_MAX_ENLARGE = 3
-_MAX_CROP_HEIGHT = 64
-
-
-def enlarged(pixels: Image) -> Image:
-    """The crop at a working size: small ones enlarged (see above); large ones (a 1440p
-    capture) shrunk, since extra pixels only cost time."""
-    height = max(1, pixels.shape[0])
-    if height > _MAX_CROP_HEIGHT:
-        factor = _MAX_CROP_HEIGHT / height
-        return cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    factor = min(_MAX_ENLARGE, -(-_MIN_CROP_HEIGHT // height))
-    if factor <= 1:
-        return pixels
-    return cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
 
 
 def leader_of(p1: Score | None, p2: Score | None) -> Leader | None:
@@ -113,7 +91,7 @@ class ScoreReader:
         return FrameRead(self.read_region(frame, regions["p1"]), self.read_region(frame, regions["p2"]))
 
     def read_region(self, frame: Image, region: Region) -> ScoreRead:
-        mask = ink_mask(enlarged(crop(frame, region)), self.profile.ink)
+        mask = ink_mask(working_size(crop(frame, region)), self.profile.ink)
         glyphs = segment(mask, self.profile.format.max_digits, self.profile.ink.bold_font)
         if glyphs.problem:
             return ScoreRead(None, "", 0.0, glyphs.problem)
