@@ -7,7 +7,7 @@ from typing import Literal
 
 from .engines import OcrEngine
 from .parse import Score, parse_score
-from .preprocess import Image, crop, ink_mask, segment, working_size
+from .preprocess import Image, crop, score_ink, segment
 from .profiles import PLAYERS, Player, Profile
 from .regions import Region
 
@@ -91,7 +91,7 @@ class ScoreReader:
         return FrameRead(self.read_region(frame, regions["p1"]), self.read_region(frame, regions["p2"]))
 
     def read_region(self, frame: Image, region: Region) -> ScoreRead:
-        mask = ink_mask(working_size(crop(frame, region)), self.profile.ink)
+        mask = score_ink(crop(frame, region), self.profile.ink)
         glyphs = segment(mask, self.profile.format.max_digits, self.profile.ink.bold_font)
         if glyphs.problem:
             return ScoreRead(None, "", 0.0, glyphs.problem)
