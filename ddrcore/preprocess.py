@@ -80,7 +80,10 @@ def working_size(pixels: Image) -> Image:
 
 def ink_mask(image_bgr: Image, rule: InkRule) -> Image:
     """255 where a pixel is score ink under the profile's rule, else 0."""
-    return _ink_of_hsv(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2HSV), rule)
+    hsv = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2HSV)
+    if rule.mode == "bright":
+        return _bright_ink(hsv, rule)
+    return _otsu_ink(cv2.extractChannel(hsv, 2))
 
 
 def score_ink(crop_bgr: Image, rule: InkRule) -> Image:
@@ -89,16 +92,19 @@ def score_ink(crop_bgr: Image, rule: InkRule) -> Image:
     Colour is converted before scaling: the conversion then runs on the crop's own pixels,
     a fraction of the enlarged ones.
     """
-    return _ink_of_hsv(working_size(cv2.cvtColor(crop_bgr, cv2.COLOR_BGR2HSV)), rule)
-
-
-def _ink_of_hsv(hsv: Image, rule: InkRule) -> Image:
+    hsv = cv2.cvtColor(crop_bgr, cv2.COLOR_BGR2HSV)
     if rule.mode == "bright":
-        return cv2.inRange(hsv, (0, 0, rule.v_min), (255, rule.s_max, 255))
-    _, mask_otsu = cv2.threshold(hsv[..., 2], 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    if np.count_nonzero(mask_otsu) > mask_otsu.size // 2:
-        mask_otsu = cv2.bitwise_not(mask_otsu)
-    return mask_otsu
+        return _bright_ink(working_size(hsv), rule)
+    return _otsu_ink(working_size(cv2.extractChannel(hsv, 2)))
+
+
+def _bright_ink(hsv: Image, rule: InkRule) -> Image:
+    return cv2.inRange(hsv, (0, 0, rule.v_min), (255, rule.s_max, 255))
+
+
+def _otsu_ink(value: Image) -> Image:
+    _, mask = cv2.threshold(value, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return cv2.bitwise_not(mask) if cv2.countNonZero(mask) > mask.size // 2 else mask
 
 
 def segment(mask: Image, max_digits: int, bold_font: bool = False) -> Glyphs:
