@@ -39,13 +39,16 @@ class Glyphs:
     """The digit glyphs of one score region, left to right.
 
     ``images`` are binary (0/255, ink = 255) crops; ``problem`` is empty when they look like
-    a score, else a short reason (shown as the read's text) why they do not. ``bold_font``:
+    a score, else a short reason (shown as the read's text) why they do not.
+    ``digit_height`` is in the mask's pixels, ``source_height`` in the captured frame's
+    (the mask may be an enlarged crop). ``bold_font``:
     the game's digits are much bolder than text fonts (general OCR wants them thinned).
     """
 
     images: tuple[Image, ...] = field(default_factory=tuple)
     boxes: tuple[tuple[int, int, int, int], ...] = field(default_factory=tuple)
     digit_height: int = 0
+    source_height: float = 0.0
     problem: str = ""
     bold_font: bool = False
 
@@ -107,8 +110,11 @@ def _otsu_ink(value: Image) -> Image:
     return cv2.bitwise_not(mask) if cv2.countNonZero(mask) > mask.size // 2 else mask
 
 
-def segment(mask: Image, max_digits: int, bold_font: bool = False) -> Glyphs:
-    """Cut an ink mask into digit glyphs and check they are laid out like a number."""
+def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float = 1.0) -> Glyphs:
+    """Cut an ink mask into digit glyphs and check they are laid out like a number.
+
+    ``scale``: the mask's size over the captured crop's (see :func:`working_size`).
+    """
     # 16-bit labels: score crops are far below 65,536 components, and OpenCV labels them twice as fast.
     _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_16U, cv2.CCL_DEFAULT)
     height, width = mask.shape
@@ -142,7 +148,14 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False) -> Glyphs:
         problem = "hollow glyph"
     images = tuple(glyph for glyph, _ in pieces)
     boxes = tuple(box for _, box in pieces)
-    return Glyphs(images=images, boxes=boxes, digit_height=digit_height, problem=problem, bold_font=bold_font)
+    return Glyphs(
+        images=images,
+        boxes=boxes,
+        digit_height=digit_height,
+        source_height=digit_height / scale,
+        problem=problem,
+        bold_font=bold_font,
+    )
 
 
 _Box = tuple[int, int, int, int]

@@ -92,7 +92,8 @@ class ScoreReader:
 
     def read_region(self, frame: Image, region: Region) -> ScoreRead:
         mask = score_ink(crop(frame, region), self.profile.ink)
-        glyphs = segment(mask, self.profile.format.max_digits, self.profile.ink.bold_font)
+        scale = mask.shape[0] / region.h
+        glyphs = segment(mask, self.profile.format.max_digits, self.profile.ink.bold_font, scale)
         if glyphs.problem:
             return ScoreRead(None, "", 0.0, glyphs.problem)
         read = self.engine.read_digits(glyphs)
