@@ -16,6 +16,8 @@ Leader = Literal["p1", "p2", "tie"]
 # Below this, an engine's read is too unsure to report (Tesseract's word confidence / 100,
 # or the glyph matcher's similarity).
 MIN_CONFIDENCE = 0.6
+# Regions whose last read is kept (two players; more only while regions are being moved).
+_REMEMBERED_REGIONS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,9 @@ class ScoreReader:
         self.profile = profile
         self.engine = engine
         self.regions = regions
+        # The last read of each region and the pixels it was read from: between score changes
+        # a live capture grabs the same pixels again and again, and they read the same.
+        self._last: dict[Region, tuple[bytes, ScoreRead]] = {}
 
     def regions_for(self, width: int, height: int) -> dict[Player, Region]:
         """The regions to read in a width x height frame; RegionError if one is outside it."""
@@ -91,7 +96,19 @@ class ScoreReader:
         return FrameRead(self.read_region(frame, regions["p1"]), self.read_region(frame, regions["p2"]))
 
     def read_region(self, frame: Image, region: Region) -> ScoreRead:
-        mask = score_ink(crop(frame, region), self.profile.ink)
+        pixels = crop(frame, region)
+        key = pixels.tobytes()
+        last = self._last.get(region)
+        if last is not None and last[0] == key:
+            return last[1]
+        read = self._read_pixels(pixels, region)
+        if len(self._last) >= _REMEMBERED_REGIONS:
+            self._last.clear()
+        self._last[region] = (key, read)
+        return read
+
+    def _read_pixels(self, pixels: Image, region: Region) -> ScoreRead:
+        mask = score_ink(pixels, self.profile.ink)
         scale = mask.shape[0] / region.h
         glyphs = segment(mask, self.profile.format.max_digits, self.profile.ink.bold_font, scale)
         if glyphs.problem:
