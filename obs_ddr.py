@@ -400,7 +400,7 @@ class Script:
         leader = status.lead.leader or "nobody"
         return (
             f"{reads}  leader: {leader}  engine: {status.engine}  {status.reads_per_s:.1f} reads/s  "
-            f"worker CPU {status.cpu_share:.0%}"
+            f"worker CPU {status.cpu_share:.0%} (capture {status.capture_cpu_share:.0%})"
         )
 
     def shown(self, read: Any) -> str:
@@ -412,7 +412,12 @@ class Script:
 
     def tick_summary(self) -> str:
         status = self.reader.status if self.reader is not None else None
-        parts = [f"{status.reads_per_s:.1f} reads/s, worker CPU {status.cpu_share:.0%}"] if status else []
+        parts = []
+        if status is not None:
+            parts.append(
+                f"{status.reads_per_s:.1f} reads/s, worker CPU {status.cpu_share:.0%}"
+                f" (capture {status.capture_cpu_share:.0%})"
+            )
         for kind, samples in self.tick_us.items():
             ticks = sorted(samples)
             if ticks:

@@ -51,7 +51,8 @@ class LiveStatus:
     """The latest result. ``problem`` is "" while reading works; ``seq`` grows with each read.
 
     ``reads_per_s`` counts two-player reads over the last few seconds; ``cpu_share`` is the
-    worker thread's CPU time over the same wall time (1.0 = one core busy).
+    worker thread's CPU time over the same wall time (1.0 = one core busy), and
+    ``capture_cpu_share`` the part of it spent grabbing the screen.
     """
 
     lead: LeadState = field(default_factory=LeadState)
@@ -60,6 +61,7 @@ class LiveStatus:
     engine: str = ""
     reads_per_s: float = 0.0
     cpu_share: float = 0.0
+    capture_cpu_share: float = 0.0
     problem: str = ""
     paused: bool = False
     message: str = ""
@@ -134,6 +136,12 @@ class LiveReader:
     # The worker thread from here on.
 
     def _run(self) -> None:
+        import cv2
+
+        # Score crops are tiny: OpenCV's worker threads cost more than they save, and while
+        # the game and OBS keep the cores busy this thread spins waiting for them (in OBS it
+        # measured 3x the CPU of the same reads on one thread).
+        cv2.setNumThreads(1)
         work = _Work()
         try:
             while not self._stopping:
@@ -160,10 +168,10 @@ class LiveReader:
             regions = work.reader.regions_for(*work.screen.size)
             if self._preview_to is None:
                 box = regions["p1"].union(regions["p2"])
-                t, part = work.screen.grab(box)
+                t, part = work.grab(box)
                 read = work.reader.read_at(part, {p: r.moved(-box.x, -box.y) for p, r in regions.items()})
             else:
-                t, frame = work.screen.grab()
+                t, frame = work.grab()
                 read = work.reader.read_at(frame, regions)
             lead = work.tracker.update(t, read.p1.score, read.p2.score)
             work.count_read(read.p1.score is not None or read.p2.score is not None)
@@ -260,7 +268,8 @@ class _Work:
         self._monitor = 0
         self._read_config: ReadConfig | None = None
         self._done: deque[float] = deque()
-        self._cpu: deque[float] = deque()
+        self._cpu: deque[tuple[float, float]] = deque()
+        self._capture_cpu_s = 0.0
         self._failing_since: float | None = None
         self._last_locate = -AUTO_LOCATE_EVERY_S
 
@@ -275,6 +284,15 @@ class _Work:
             self.reader = make_reader(config.read)
             self.tracker = make_tracker(config.read)
             self._read_config = config.read
+
+    def grab(self, box: Region | None = None) -> tuple[float, Image]:
+        """Grab the screen (or ``box`` of it), counting the CPU time it takes."""
+        assert self.screen is not None
+        started = time.thread_time()
+        try:
+            return self.screen.grab(box)
+        finally:
+            self._capture_cpu_s += time.thread_time() - started
 
     def forget(self, problem: Exception) -> None:
         """Drop what the problem shows to be broken; the next step rebuilds it."""
@@ -308,19 +326,18 @@ class _Work:
             self.count_failure()
         now = time.monotonic()
         self._done.append(now)
-        self._cpu.append(time.thread_time())
+        self._cpu.append((time.thread_time(), self._capture_cpu_s))
         while self._done[0] < now - _RATE_WINDOW_S:
             self._done.popleft()
             self._cpu.popleft()
 
-    def rates(self) -> tuple[float, float]:
-        """(reads per second, CPU share) over the recent window."""
-        if len(self._done) < 2:
-            return 0.0, 0.0
-        wall = self._done[-1] - self._done[0]
+    def rates(self) -> tuple[float, float, float]:
+        """(reads per second, CPU share, capture's CPU share) over the recent window."""
+        wall = self._done[-1] - self._done[0] if len(self._done) >= 2 else 0.0
         if wall <= 0:
-            return 0.0, 0.0
-        return (len(self._done) - 1) / wall, (self._cpu[-1] - self._cpu[0]) / wall
+            return 0.0, 0.0, 0.0
+        (cpu_0, capture_0), (cpu_1, capture_1) = self._cpu[0], self._cpu[-1]
+        return (len(self._done) - 1) / wall, (cpu_1 - cpu_0) / wall, (capture_1 - capture_0) / wall
 
     def close(self) -> None:
         self._close_screen()
