@@ -122,8 +122,7 @@ class GlyphEngine:
         two_best = -np.partition(-per_digit, 1, axis=1)[:, :2]
         labels = self._labels
         return [
-            GlyphMatch(labels[i], b, b - s)
-            for i, (b, s) in zip(best_digit.tolist(), two_best.tolist(), strict=True)
+            GlyphMatch(labels[i], b, b - s) for i, (b, s) in zip(best_digit.tolist(), two_best.tolist(), strict=True)
         ]
 
     def read_digits(self, glyphs: Glyphs) -> DigitText:
