@@ -140,7 +140,7 @@ class LiveReader:
 
         # Score crops are tiny: OpenCV's worker threads cost more than they save, and while
         # the game and OBS keep the cores busy this thread spins waiting for them (in OBS it
-        # measured 3x the CPU of the same reads on one thread).
+        # measured 4x the CPU of the same reads on one thread).
         cv2.setNumThreads(1)
         work = _Work()
         try:

@@ -46,7 +46,6 @@ class Glyphs:
     """
 
     images: tuple[Image, ...] = field(default_factory=tuple)
-    boxes: tuple[tuple[int, int, int, int], ...] = field(default_factory=tuple)
     digit_height: int = 0
     source_height: float = 0.0
     problem: str = ""
@@ -147,10 +146,8 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
     if not problem and any(cv2.countNonZero(glyph) < _MIN_FILL * w * h for glyph, (_, _, w, h) in pieces):
         problem = "hollow glyph"
     images = tuple(glyph for glyph, _ in pieces)
-    boxes = tuple(box for _, box in pieces)
     return Glyphs(
         images=images,
-        boxes=boxes,
         digit_height=digit_height,
         source_height=digit_height / scale,
         problem=problem,
