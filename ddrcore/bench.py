@@ -26,7 +26,7 @@ from .engines.glyph import AutoEngine
 from .errors import DdrError, EngineError
 from .parse import Score
 from .preprocess import Image, crop
-from .profiles import PLAYERS, Profile, load_profile, profile_names
+from .profiles import Profile, load_profile, profile_names
 from .reader import ScoreReader
 from .synth import random_frames
 
@@ -153,11 +153,10 @@ def _baseline_reader(profile: Profile) -> Callable[[Image], Truth]:
     decimals = profile.format.decimals
 
     def read(frame: Image) -> Truth:
-        h, w = frame.shape[:2]
         out: list[Score | None] = []
-        for player in PLAYERS:
+        for region in profile.regions_in(frame.shape[1], frame.shape[0]).values():
             text = pytesseract.image_to_string(
-                crop(frame, profile.regions[player].to_pixels(w, h)),
+                crop(frame, region),
                 config="--psm 7 -c tessedit_char_whitelist=0123456789,.",
                 timeout=5,
             )

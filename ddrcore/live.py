@@ -19,7 +19,7 @@ from .capture import ScreenCapture
 from .errors import DdrError, EngineError, ImageError
 from .preprocess import Image
 from .preview import draw_preview, write_preview
-from .profiles import PLAYERS, Player, load_profile
+from .profiles import Player, load_profile
 from .reader import ScoreRead, ScoreReader
 from .regions import Region
 from .session import ReadConfig, make_reader, make_tracker
@@ -251,10 +251,8 @@ class LiveReader:
 
 
 def _regions(config: LiveConfig, frame: Image) -> dict[Player, Region]:
-    if config.read.p1 is not None and config.read.p2 is not None:
-        return {"p1": config.read.p1, "p2": config.read.p2}
-    profile = load_profile(config.read.profile)
-    return {p: profile.regions[p].to_pixels(frame.shape[1], frame.shape[0]) for p in PLAYERS}
+    """Where the config reads, even when no reader could be built (to show it in a preview)."""
+    return config.read.regions or load_profile(config.read.profile).regions_in(frame.shape[1], frame.shape[0])
 
 
 class _Work:

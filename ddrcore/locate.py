@@ -81,7 +81,7 @@ def locate(frame: Image, reader: ScoreReader) -> Located | None:
     """Both score regions of ``frame`` (pixels), or None when no scores can be found."""
     height, width = frame.shape[:2]
     profile = reader.profile
-    defaults = {p: profile.regions[p].to_pixels(width, height) for p in PLAYERS}
+    defaults = profile.regions_in(width, height)
     at_defaults = reader.read_at(frame, defaults)
     if at_defaults.p1.score is not None and at_defaults.p2.score is not None:
         return Located(defaults["p1"], defaults["p2"], at_defaults, "profile")

@@ -8,7 +8,7 @@ from typing import Literal
 from .engines import OcrEngine
 from .parse import Score, parse_score
 from .preprocess import Image, crop, score_ink, segment
-from .profiles import PLAYERS, Player, Profile
+from .profiles import Player, Profile
 from .regions import Region
 
 Leader = Literal["p1", "p2", "tie"]
@@ -76,10 +76,7 @@ class ScoreReader:
 
     def regions_for(self, width: int, height: int) -> dict[Player, Region]:
         """The regions to read in a width x height frame; RegionError if one is outside it."""
-        if self.regions is not None:
-            regions = self.regions
-        else:
-            regions = {p: self.profile.regions[p].to_pixels(width, height) for p in PLAYERS}
+        regions = self.regions if self.regions is not None else self.profile.regions_in(width, height)
         for player, region in regions.items():
             region.check_inside(width, height, f"{player.upper()} region")
         return regions

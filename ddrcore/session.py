@@ -23,13 +23,17 @@ class ReadConfig:
     hold_ms: int = 1000
     tesseract_path: str = ""
 
+    @property
+    def regions(self) -> dict[Player, Region] | None:
+        """The regions given, or None: the profile's."""
+        if self.p1 is None or self.p2 is None:
+            return None
+        return {"p1": self.p1, "p2": self.p2}
+
 
 def make_reader(config: ReadConfig) -> ScoreReader:
     profile = load_profile(config.profile)
-    regions: dict[Player, Region] | None = None
-    if config.p1 is not None and config.p2 is not None:
-        regions = {"p1": config.p1, "p2": config.p2}
-    return ScoreReader(profile, make_engine(config.engine, profile, config.tesseract_path or None), regions)
+    return ScoreReader(profile, make_engine(config.engine, profile, config.tesseract_path or None), config.regions)
 
 
 def make_tracker(config: ReadConfig) -> Tracker:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import ProfileError
-from ..regions import RelativeRegion
+from ..regions import Region, RelativeRegion
 
 PROFILE_DIR = Path(__file__).parent
 
@@ -72,6 +72,10 @@ class Profile:
 
     def __hash__(self) -> int:
         return hash(self.name)
+
+    def regions_in(self, width: int, height: int) -> dict[Player, Region]:
+        """The profile's score regions in a width x height frame, in pixels."""
+        return {p: self.regions[p].to_pixels(width, height) for p in PLAYERS}
 
 
 def profile_names() -> list[str]:
