@@ -323,10 +323,7 @@ class Script:
         if self.text_source:
             with source_named(self.text_source) as source:
                 if source is None:
-                    self.apply_problems["text"] = (
-                        f"text source {self.text_source!r} not found: pick one in the settings"
-                    )
-                    self.last_text = None
+                    self.text_source_missing()
         missing = []
         if self.switch_scenes:
             for name in {self.scenes.p1, self.scenes.p2, self.scenes.tie} - {""}:
@@ -346,7 +343,7 @@ class Script:
             return
         with source_named(self.text_source) as source:
             if source is None:
-                self.apply_problems["text"] = f"text source {self.text_source!r} not found: pick one in the settings"
+                self.text_source_missing()
                 return
             with released(obs.obs_data_create(), obs.obs_data_release) as data:
                 obs.obs_data_set_string(data, "text", text)
@@ -354,6 +351,10 @@ class Script:
         self.apply_problems.pop("text", None)
         self.last_text = text
         self.tick_kind = "text"
+
+    def text_source_missing(self) -> None:
+        self.apply_problems["text"] = f"text source {self.text_source!r} not found: pick one in the settings"
+        self.last_text = None  # write the text again once the source is back
 
     def apply_scene(self, lead: Any) -> None:
         if not self.switch_scenes or lead.leader == self.applied_leader:
@@ -398,10 +399,7 @@ class Script:
             return "Paused (enable it, or press the pause hotkey)."
         reads = "  ".join(f"{p.upper()} {self.shown(r)}" for p, r in (("p1", status.p1), ("p2", status.p2)))
         leader = status.lead.leader or "nobody"
-        return (
-            f"{reads}  leader: {leader}  engine: {status.engine}  {status.reads_per_s:.1f} reads/s  "
-            f"worker CPU {status.cpu_share:.0%} (capture {status.capture_cpu_share:.0%})"
-        )
+        return f"{reads}  leader: {leader}  engine: {status.engine}  {worker_load(status)}"
 
     def shown(self, read: Any) -> str:
         if read is None:
@@ -412,12 +410,7 @@ class Script:
 
     def tick_summary(self) -> str:
         status = self.reader.status if self.reader is not None else None
-        parts = []
-        if status is not None:
-            parts.append(
-                f"{status.reads_per_s:.1f} reads/s, worker CPU {status.cpu_share:.0%}"
-                f" (capture {status.capture_cpu_share:.0%})"
-            )
+        parts = [worker_load(status)] if status is not None else []
         for kind, samples in self.tick_us.items():
             ticks = sorted(samples)
             if ticks:
@@ -436,6 +429,12 @@ class Script:
     def show_status(self, line: str) -> None:
         if self.settings is not None:
             obs.obs_data_set_string(self.settings, "status", line)
+
+
+def worker_load(status: Any) -> str:
+    return (
+        f"{status.reads_per_s:.1f} reads/s, worker CPU {status.cpu_share:.0%} (capture {status.capture_cpu_share:.0%})"
+    )
 
 
 script = Script()
