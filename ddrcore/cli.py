@@ -17,7 +17,7 @@ from .capture import ScreenCapture, load_image, video_frame_count, video_frames
 from .engines import ENGINE_NAMES
 from .errors import DdrError
 from .parse import Score, format_score
-from .profiles import Player, load_profile, profile_names
+from .profiles import Player, ScoreFormat, load_profile, profile_names
 from .reader import FrameRead, ScoreRead
 from .regions import Region
 from .session import ReadConfig, make_reader, make_tracker
@@ -126,16 +126,13 @@ def _cmd_read(args: argparse.Namespace) -> int:
             if args.json:
                 print(json.dumps(_read_json(file, read)))
                 continue
-            shown = [
-                format_score(r.score, fmt) if r.score is not None else f"? ({r.problem})" for r in (read.p1, read.p2)
-            ]
-            print(f"{file}: P1 {shown[0]}  P2 {shown[1]}  leader {read.leader or '-'}")
+            print(f"{file}: P1 {_shown(read.p1, fmt)}  P2 {_shown(read.p2, fmt)}  leader {read.leader or '-'}")
     finally:
         reader.close()
     return 0
 
 
-def _shown(read: ScoreRead, fmt: Any) -> str:
+def _shown(read: ScoreRead, fmt: ScoreFormat) -> str:
     return format_score(read.score, fmt) if read.score is not None else f"? ({read.problem})"
 
 
