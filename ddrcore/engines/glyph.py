@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import cv2
@@ -45,18 +46,24 @@ def glyph_features(glyphs: tuple[Image, ...]) -> NDArray[np.float32]:
     """One row per glyph: a unit vector describing its shape, comparable across sizes.
 
     Each glyph is centred in a square (so a narrow "1" stays narrow), shrunk to a fixed size,
-    blurred a little (so a one-pixel shift costs little), then centred on zero and normalised
-    (all rows at once: per-glyph NumPy calls would cost more than the arithmetic).
+    blurred a little (so a one-pixel shift costs little), then centred on zero and normalised.
+    Shrinking and blurring are linear, so they are one matrix product per side length
+    (:func:`_shrink_and_blur`), applied to all squares of that side at once: the digits of
+    one score share a height, and per-glyph OpenCV calls cost more than the arithmetic.
     """
-    rows = np.empty((len(glyphs), FEATURE_SIZE * FEATURE_SIZE), np.float32)
+    by_side: dict[int, list[int]] = {}
     for i, glyph in enumerate(glyphs):
-        h, w = glyph.shape
-        side = max(h, w)
-        square = np.zeros((side, side), np.uint8)
-        x0, y0 = (side - w) // 2, (side - h) // 2
-        square[y0 : y0 + h, x0 : x0 + w] = glyph
-        small = cv2.resize(square, (FEATURE_SIZE, FEATURE_SIZE), interpolation=cv2.INTER_AREA)
-        rows[i] = cv2.GaussianBlur(small, (3, 3), 0).ravel()
+        by_side.setdefault(max(glyph.shape), []).append(i)
+    shrunk = np.empty((len(glyphs), FEATURE_SIZE, FEATURE_SIZE), np.float32)
+    for side, members in by_side.items():
+        squares = np.zeros((len(members), side, side), np.float32)
+        for square, i in zip(squares, members, strict=True):
+            h, w = glyphs[i].shape
+            y0, x0 = (side - h) // 2, (side - w) // 2
+            square[y0 : y0 + h, x0 : x0 + w] = glyphs[i]
+        matrix = _shrink_and_blur(side)
+        shrunk[members] = matrix @ squares @ matrix.T
+    rows = shrunk.reshape(len(glyphs), FEATURE_SIZE * FEATURE_SIZE)
     # Sums and products instead of mean() and norm(): on a few short rows NumPy's per-call
     # overhead is most of the cost.
     rows -= rows.sum(axis=1, keepdims=True) * np.float32(1 / rows.shape[1])
@@ -64,6 +71,17 @@ def glyph_features(glyphs: tuple[Image, ...]) -> NDArray[np.float32]:
     norms[norms == 0] = 1.0
     rows /= norms[:, None]
     return rows
+
+
+@lru_cache(maxsize=256)
+def _shrink_and_blur(side: int) -> NDArray[np.float32]:
+    """The FEATURE_SIZE x side matrix M with M @ image = the image's columns area-resized to
+    FEATURE_SIZE and blurred 3-tap Gaussian (M @ square @ M.T does both axes). OpenCV builds
+    it from the identity, so it is exactly OpenCV's resize and blur, without their rounding
+    to 8 bits."""
+    resized = cv2.resize(np.eye(side, dtype=np.float32), (side, FEATURE_SIZE), interpolation=cv2.INTER_AREA)
+    blurred: NDArray[np.float32] = cv2.GaussianBlur(resized, (1, 3), 0, borderType=cv2.BORDER_REFLECT_101)
+    return blurred
 
 
 def art_to_glyph(rows: tuple[str, ...]) -> Image:
@@ -91,7 +109,9 @@ class GlyphEngine:
         self.sure_similarity = sure_similarity
         self._labels = sorted(self.templates)
         rows = [feature for digit in self._labels for feature in self.templates[digit]]
-        self._matrix = np.stack(rows) if rows else np.zeros((0, FEATURE_SIZE * FEATURE_SIZE), np.float32)
+        # One column per template, stored contiguous: a product with a transposed view costs
+        # NumPy 3x as much.
+        self._columns = np.ascontiguousarray(np.stack(rows).T) if rows else np.zeros((FEATURE_SIZE**2, 0), np.float32)
         # Templates are grouped by digit; np.maximum.reduceat takes each digit's best at once.
         counts = [len(self.templates[d]) for d in self._labels]
         self._starts = np.cumsum([0, *counts[:-1]]).astype(np.intp)
@@ -114,12 +134,12 @@ class GlyphEngine:
     def match_all(self, glyphs: tuple[Image, ...]) -> list[GlyphMatch]:
         """Each glyph's best digit, its similarity, and its lead over the best other digit."""
         features = glyph_features(glyphs)
-        per_digit = np.maximum.reduceat(features @ self._matrix.T, self._starts, axis=1)
+        per_digit = np.maximum.reduceat(features @ self._columns, self._starts, axis=1)
         if per_digit.shape[1] < 2:
             per_digit = np.hstack([per_digit, np.full((len(glyphs), 1), -1.0, np.float32)])
         # Python floats and ints up front: one conversion per array, not one per element.
         best_digit = per_digit.argmax(axis=1)
-        two_best = -np.partition(-per_digit, 1, axis=1)[:, :2]
+        two_best = np.sort(per_digit, axis=1)[:, :-3:-1]
         labels = self._labels
         return [
             GlyphMatch(labels[i], b, b - s) for i, (b, s) in zip(best_digit.tolist(), two_best.tolist(), strict=True)
