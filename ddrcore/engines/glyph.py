@@ -80,8 +80,8 @@ def _shrink_and_blur(side: int) -> NDArray[np.float32]:
     it from the identity, so it is exactly OpenCV's resize and blur, without their rounding
     to 8 bits."""
     resized = cv2.resize(np.eye(side, dtype=np.float32), (side, FEATURE_SIZE), interpolation=cv2.INTER_AREA)
-    blurred: NDArray[np.float32] = cv2.GaussianBlur(resized, (1, 3), 0, borderType=cv2.BORDER_REFLECT_101)
-    return blurred
+    blurred = cv2.GaussianBlur(resized, (1, 3), 0, borderType=cv2.BORDER_REFLECT_101)
+    return blurred.astype(np.float32, copy=False)
 
 
 def art_to_glyph(rows: tuple[str, ...]) -> Image:
