@@ -32,6 +32,7 @@ _MAX_WIDTH_OF_HEIGHT = 1.15
 # Centre to centre; a narrow "1" beside a dropped comma is the widest real case (~2.1).
 _MAX_PITCH_OF_HEIGHT = 2.6
 _MIN_FILL = 0.12
+_BROKEN_PIECE_OF_HEIGHT = 0.2
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -129,8 +130,10 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
     if tallest < _MIN_DIGIT_HEIGHT_OF_REGION * height:
         return Glyphs(problem="no digits")
     pieces = []
+    short: list[_Box] = []
     for members, (x, y, w, h) in groups:
         if h < _DIGIT_HEIGHT_OF_TALLEST * tallest:
+            short.append((x, y, w, h))
             continue
         box_labels = labels[y : y + h, x : x + w]
         if len(members) == 1:
@@ -140,7 +143,8 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
         pieces.append((glyph, (x, y, w, h)))
     pieces = _split_touching(pieces)
     digit_height = int(median([b[3] for _, b in pieces]))
-    problem = _layout_problem([b for _, b in pieces], digit_height, max_digits)
+    boxes = [b for _, b in pieces]
+    problem = _layout_problem(boxes, digit_height, max_digits) or _broken_glyph(boxes, short, digit_height, height)
     if not problem and any(x == 0 or x + w == width for _, (x, _, w, _) in pieces):
         problem = "a digit is cut by the region's edge"  # a cut "8" reads as a clear "1"
     if not problem and any(cv2.countNonZero(glyph) < _MIN_FILL * w * h for glyph, (_, _, w, h) in pieces):
@@ -221,6 +225,21 @@ def _group_by_column(boxes: dict[int, _Box]) -> list[tuple[list[int], _Box]]:
                 continue
         groups.append(([i], (x, y, w, h)))
     return groups
+
+
+def _broken_glyph(boxes: list[_Box], short: list[_Box], height: int, region_height: int) -> str:
+    """A stroke-sized piece between the digits that reaches above their middle is part of a
+    digit that blur broke apart (commas and points sit low; specks and the panel's border
+    are thinner or touch the region's edge): dropping it would lose a digit and read a wrong
+    score ("753173" as "73173")."""
+    left, right = boxes[0][0], boxes[-1][0] + boxes[-1][2]
+    middle = float(median([y for _, y, _, _ in boxes])) + 0.5 * height
+    for x, y, w, h in short:
+        stroke_sized = h >= _BROKEN_PIECE_OF_HEIGHT * height and w >= _BROKEN_PIECE_OF_HEIGHT * height
+        inside = y > 0 and y + h < region_height and left < x + w / 2 < right
+        if stroke_sized and inside and y < middle:
+            return "a digit broken apart"
+    return ""
 
 
 def _layout_problem(boxes: list[tuple[int, int, int, int]], height: int, max_digits: int) -> str:

@@ -72,12 +72,15 @@ def tesseract_engine(tesseract_cmd: str | None = None) -> OcrEngine:
 
 
 def _glyph_engine(profile: Profile) -> OcrEngine:
-    from .glyph import LEARNED_SURE, GlyphEngine, load_samples
+    from .glyph import LEARNED_SURE, GlyphEngine, GlyphLearner, load_samples
     from .store import TemplateStore
 
     glyph = GlyphEngine.for_profile(profile)
     if not glyph.has_templates:
-        glyph = GlyphEngine({**load_samples(TemplateStore(profile.name)), **glyph.templates}, LEARNED_SURE)
+        # The templates ``auto`` reads with: learned samples that agree with their digit.
+        learner = GlyphLearner()
+        learner.samples = load_samples(TemplateStore(profile.name))
+        glyph = GlyphEngine({**learner.templates(), **glyph.templates}, LEARNED_SURE)
     if not glyph.has_templates:
         raise EngineError(
             f"no digit templates for {profile.name} yet: read some gameplay with --engine auto first (it learns them)"

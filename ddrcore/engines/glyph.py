@@ -167,8 +167,8 @@ class GlyphEngine:
 class GlyphLearner:
     """Collects glyphs labelled by confident Tesseract reads and turns them into templates.
 
-    Each digit's templates are the few samples most like the others of their label (medoids),
-    so an occasional mislabelled sample is outvoted instead of learned.
+    A sample more like another digit's samples than its own label's is dropped (see
+    :func:`_agrees_with_label`), so an occasional mislabelled one is outvoted, not learned.
     """
 
     def __init__(self, samples_per_digit: int = 48, templates_per_digit: int = 48, min_samples: int = 4) -> None:
@@ -192,15 +192,47 @@ class GlyphLearner:
         return all(len(self.samples.get(d, ())) >= self.min_samples for d in "0123456789")
 
     def templates(self) -> dict[str, list[Feature]]:
+        """Per digit with enough samples: those that agree with their label, most typical first."""
+        digits = sorted(d for d, features in self.samples.items() if len(features) >= self.min_samples)
+        if not digits:
+            return {}
+        features = [f for d in digits for f in self.samples[d]]
+        label = np.array([k for k, d in enumerate(digits) for _ in self.samples[d]])
+        agrees = _agrees_with_label(np.stack(features), label, len(digits))
         learned: dict[str, list[Feature]] = {}
-        for digit, features in self.samples.items():
-            if len(features) < self.min_samples:
+        for k, digit in enumerate(digits):
+            kept = np.flatnonzero((label == k) & agrees)
+            if kept.size == 0:
                 continue
-            matrix = np.stack(features)
+            matrix = np.stack([features[i] for i in kept])
             centrality = (matrix @ matrix.T).mean(axis=1)
-            best = np.argsort(centrality)[::-1][: self.templates_per_digit]
-            learned[digit] = [features[i] for i in best]
+            learned[digit] = [features[i] for i in kept[np.argsort(centrality)[::-1][: self.templates_per_digit]]]
         return learned
+
+
+def _agrees_with_label(features: NDArray[np.float32], label: NDArray[np.intp], labels: int) -> NDArray[np.bool_]:
+    """Which samples are not another digit's: a sample is dropped when it is more like some
+    other label's samples than its own (median similarity, self excluded) and a near copy of
+    one of them. Tesseract now and then reads a game's "0" as "6" with high confidence; kept,
+    such a sample reads every later "0" as a near tie with "6". A smeared digit that merely
+    resembles another (a blurred "3" like a "1") is kept: it makes such reads unsure."""
+    similarity = features @ features.T
+    np.fill_diagonal(similarity, np.nan)
+    rows = np.arange(len(label))
+    columns = [similarity[:, label == k] for k in range(labels)]
+    typical = np.stack([np.nanmedian(c, axis=1) for c in columns], axis=1)
+    closest = np.stack([np.nanmax(c, axis=1) for c in columns], axis=1)
+    own = typical[rows, label].copy()
+    typical[rows, label] = -np.inf
+    likest = typical.argmax(axis=1)
+    agrees: NDArray[np.bool_] = (own >= typical[rows, likest]) | (closest[rows, likest] < NEAR_COPY)
+    return agrees
+
+
+# A mislabelled sample is at least this alike to one of its true digit's samples (0.96 and
+# more, measured on generated footage); a smeared digit that merely resembles another, at
+# most 0.87.
+NEAR_COPY = 0.95
 
 
 SAVE_EVERY_S = 10.0

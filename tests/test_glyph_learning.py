@@ -1,0 +1,64 @@
+"""What the matcher learns from: mislabelled samples are outvoted; a digit that blur broke
+apart is reported, not read as a shorter score."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ddrcore.engines.glyph import MIN_MARGIN, GlyphEngine, GlyphLearner, glyph_feature
+from ddrcore.preprocess import Image, segment
+
+_FONT = cv2.FONT_HERSHEY_SIMPLEX
+
+
+def _text_mask(text: str, scale: float = 1.2, thickness: int = 3) -> Image:
+    """White-on-black text with room around it, as an ink mask."""
+    (w, h), base = cv2.getTextSize(text, _FONT, scale, thickness)
+    mask = np.zeros((h + base + 20, w + 20), np.uint8)
+    cv2.putText(mask, text, (10, h + 10), _FONT, scale, 255, thickness, cv2.LINE_AA)
+    _, binary = cv2.threshold(mask, 127, 255, cv2.THRESH_BINARY)
+    return binary
+
+
+def _digit_glyph(digit: str, scale: float, thickness: int) -> Image:
+    mask = _text_mask(digit, scale, thickness)
+    ys, xs = np.nonzero(mask)
+    return mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+
+
+def test_a_mislabelled_sample_is_outvoted() -> None:
+    styles = [(scale, thickness) for scale in (1.0, 1.2, 1.4) for thickness in (2, 3, 4)]
+    learner = GlyphLearner()
+    learner.samples = {d: [glyph_feature(_digit_glyph(d, s, t)) for s, t in styles] for d in "0123456789"}
+    # Tesseract read three zeros as "6" with high confidence.
+    misread = [glyph_feature(_digit_glyph("0", s, t)) for s, t in styles[:3]]
+    learner.samples["6"] += misread
+
+    templates = learner.templates()
+    assert not any(np.array_equal(t, m) for t in templates["6"] for m in misread)
+    assert len(templates["6"]) == len(styles) and len(templates["0"]) == len(styles)
+
+    zero = _digit_glyph("0", *styles[1])  # drawn like one of the misread ones
+    assert GlyphEngine(learner.samples).match(zero).margin < MIN_MARGIN, "kept, the misread zeros tie with 6"
+    cleaned = GlyphEngine(templates).match(zero)
+    assert cleaned.digit == "0" and cleaned.margin >= MIN_MARGIN
+
+
+def test_a_digit_broken_apart_is_reported_not_dropped() -> None:
+    mask = _text_mask("753,173")
+    whole = segment(mask, max_digits=7)
+    assert whole.problem == "" and len(whole.images) == 6, "the comma is dropped, the digits kept"
+
+    # Blur broke the "5" across its middle: neither half is digit-tall, and without the
+    # check both would be dropped and the score read as "73173".
+    ys, xs = np.nonzero(mask)
+    top, height = ys.min(), ys.max() - ys.min() + 1
+    five = np.nonzero(np.any(mask[:, xs.min() :] > 0, axis=0))[0]
+    columns = np.split(five, np.flatnonzero(np.diff(five) > 1) + 1)[1] + xs.min()
+    broken = mask.copy()
+    cut = slice(top + round(0.45 * height), top + round(0.58 * height))
+    broken[cut, columns[0] : columns[-1] + 1] = 0
+
+    read = segment(broken, max_digits=7)
+    assert read.problem == "a digit broken apart"
