@@ -145,8 +145,10 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
     digit_height = int(median([b[3] for _, b in pieces]))
     boxes = [b for _, b in pieces]
     problem = _layout_problem(boxes, digit_height, max_digits) or _broken_glyph(boxes, short, digit_height, height)
-    if not problem and any(x == 0 or x + w == width for _, (x, _, w, _) in pieces):
-        problem = "a digit is cut by the region's edge"  # a cut "8" reads as a clear "1"
+    if not problem and any(_touches_edge(box, width, height) for _, box in pieces):
+        # A cut "8" reads as a clear "1", and so does a stroke of background reaching into an
+        # empty region; a region holds its digits with room on every side.
+        problem = "a digit is cut by the region's edge"
     if not problem and any(cv2.countNonZero(glyph) < _MIN_FILL * w * h for glyph, (_, _, w, h) in pieces):
         problem = "hollow glyph"
     images = tuple(glyph for glyph, _ in pieces)
@@ -160,6 +162,11 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
 
 
 _Box = tuple[int, int, int, int]
+
+
+def _touches_edge(box: _Box, width: int, height: int) -> bool:
+    x, y, w, h = box
+    return x == 0 or y == 0 or x + w == width or y + h == height
 
 
 def _frame_line(box: _Box, area: int, width: int, height: int) -> bool:

@@ -1,5 +1,5 @@
-"""What the matcher learns from: mislabelled samples are outvoted; a digit that blur broke
-apart is reported, not read as a shorter score."""
+"""Glyphs in, and what the matcher learns: mislabelled samples are outvoted; a digit that blur
+broke apart, or a line through an empty region, is reported, not read."""
 
 from __future__ import annotations
 
@@ -62,3 +62,14 @@ def test_a_digit_broken_apart_is_reported_not_dropped() -> None:
 
     read = segment(broken, max_digits=7)
     assert read.problem == "a digit broken apart"
+
+
+def test_a_line_through_an_empty_region_is_not_a_one() -> None:
+    one = _text_mask("1")
+    assert segment(one, max_digits=7).problem == ""
+
+    # A stroke of background reaching into an empty region from its bottom edge.
+    stroke = one.shape[0] // 5
+    line = np.zeros_like(one)
+    line[stroke:, stroke : 2 * stroke] = 255
+    assert segment(line, max_digits=7).problem == "a digit is cut by the region's edge"
