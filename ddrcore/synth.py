@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,8 +69,9 @@ def random_score(profile: Profile, rng: Rng) -> Score:
     return int(value)
 
 
-def random_frame(profile: Profile, rng: Rng) -> SynthFrame:
-    """One gameplay frame with random scores: ties, one player absent, or a menu (no scores)."""
+def random_frame(profile: Profile, rng: Rng, scale: float | None = None) -> SynthFrame:
+    """One gameplay frame with random scores: ties, one player absent, or a menu (no scores).
+    ``scale``: capture at this size of 720p (else a random one, 0.5-1.5)."""
     kind = rng.random()
     p1: Score | None = random_score(profile, rng)
     p2: Score | None = random_score(profile, rng)
@@ -84,13 +85,15 @@ def random_frame(profile: Profile, rng: Rng) -> SynthFrame:
         p1 = p2 = None
     image = draw_frame(profile, p1, p2, rng, menu=p1 is None and p2 is None)
     degradation = Degradation.random(rng)
+    if scale is not None:
+        degradation = replace(degradation, scale=scale)
     return SynthFrame(degrade(image, degradation, rng), p1, p2, degradation)
 
 
-def random_frames(profile: Profile, count: int, seed: int) -> Iterator[SynthFrame]:
+def random_frames(profile: Profile, count: int, seed: int, scale: float | None = None) -> Iterator[SynthFrame]:
     rng = np.random.default_rng(seed)
     for _ in range(count):
-        yield random_frame(profile, rng)
+        yield random_frame(profile, rng, scale)
 
 
 def draw_frame(profile: Profile, p1: Score | None, p2: Score | None, rng: Rng, menu: bool = False) -> Image:

@@ -58,6 +58,36 @@ def test_generated_footage_accuracy(tesseract: str, name: str) -> None:
         reader.close()
 
 
+# A stream captures at one size, and the digits are learned at that size. At 768x432 (0.6x of
+# 720p: digits 13-15 px high, some blurred) learning sees Tesseract's worst reads; the bars
+# are what the matcher alone reads there, and it must never read a wrong score.
+SMALL_CAPTURE = 0.6
+SMALL_CAPTURE_FLOORS = {"ddr-world": 0.85, "generic": 0.85, "itg-percent": 0.95, "stepmania": 0.9}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(SMALL_CAPTURE_FLOORS))
+def test_learned_at_a_small_capture_size_never_reads_a_wrong_score(tesseract: str, name: str) -> None:
+    profile = load_profile(name)
+    auto = ScoreReader(profile, make_engine("auto", profile))
+    for frame in random_frames(profile, 200, seed=99, scale=SMALL_CAPTURE):
+        auto.read(frame.image)
+    auto.close()
+    glyph = ScoreReader(profile, make_engine("glyph", profile))
+    frames = list(random_frames(profile, 300, seed=7, scale=SMALL_CAPTURE))
+    reads = [glyph.read(frame.image) for frame in frames]
+    exact = sum((r.p1.score, r.p2.score) == (f.p1, f.p2) for r, f in zip(reads, frames, strict=True))
+    wrong = [
+        (read.score, truth)
+        for r, f in zip(reads, frames, strict=True)
+        for read, truth in ((r.p1, f.p1), (r.p2, f.p2))
+        if read.score is not None and read.score != truth
+    ]
+    print(f"{name} glyph learned and read at {SMALL_CAPTURE}x: exact {exact}/{len(frames)}, wrong scores {len(wrong)}")
+    assert exact / len(frames) >= SMALL_CAPTURE_FLOORS[name]
+    assert wrong == []
+
+
 def test_h264_round_trip_follows_the_lead(tesseract: str, tmp_path: object) -> None:
     """A generated match through H.264 (ffmpeg): the tracker ends on the true final leader."""
     import shutil
