@@ -145,7 +145,7 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
     digit_height = int(median([b[3] for _, b in pieces]))
     boxes = [b for _, b in pieces]
     problem = _layout_problem(boxes, digit_height, max_digits) or _broken_glyph(boxes, short, digit_height, height)
-    if not problem and any(_touches_edge(box, width, height) for _, box in pieces):
+    if not problem and _any_touches_edge(boxes, width, height):
         # A cut "8" reads as a clear "1", and so does a stroke of background reaching into an
         # empty region; a region holds its digits with room on every side.
         problem = "a digit is cut by the region's edge"
@@ -164,9 +164,8 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
 _Box = tuple[int, int, int, int]
 
 
-def _touches_edge(box: _Box, width: int, height: int) -> bool:
-    x, y, w, h = box
-    return x == 0 or y == 0 or x + w == width or y + h == height
+def _any_touches_edge(boxes: list[_Box], width: int, height: int) -> bool:
+    return any(x == 0 or y == 0 or x + w == width or y + h == height for x, y, w, h in boxes)
 
 
 def _frame_line(box: _Box, area: int, width: int, height: int) -> bool:
@@ -239,6 +238,8 @@ def _broken_glyph(boxes: list[_Box], short: list[_Box], height: int, region_heig
     digit that blur broke apart (commas and points sit low; specks and the panel's border
     are thinner or touch the region's edge): dropping it would lose a digit and read a wrong
     score ("753173" as "73173")."""
+    if not short:
+        return ""
     left, right = boxes[0][0], boxes[-1][0] + boxes[-1][2]
     middle = float(median([y for _, y, _, _ in boxes])) + 0.5 * height
     for x, y, w, h in short:
