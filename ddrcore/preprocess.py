@@ -32,6 +32,8 @@ _MAX_WIDTH_OF_HEIGHT = 1.15
 # Centre to centre; a narrow "1" beside a dropped comma is the widest real case (~2.1).
 _MAX_PITCH_OF_HEIGHT = 2.6
 _MIN_FILL = 0.12
+# A piece of a digit broken by blur is at least this tall and wide (of the digit height);
+# JPEG specks and slivers beside a stroke are smaller.
 _BROKEN_PIECE_OF_HEIGHT = 0.2
 
 

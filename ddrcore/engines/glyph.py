@@ -167,8 +167,9 @@ class GlyphEngine:
 class GlyphLearner:
     """Collects glyphs labelled by confident Tesseract reads and turns them into templates.
 
-    A sample more like another digit's samples than its own label's is dropped (see
-    :func:`_agrees_with_label`), so an occasional mislabelled one is outvoted, not learned.
+    A sample that is more like another digit's samples than its own label's, and a near copy
+    of one of them, is dropped (see :func:`_agrees_with_label`): an occasional mislabelled
+    sample is outvoted, not learned.
     """
 
     def __init__(self, samples_per_digit: int = 48, templates_per_digit: int = 48, min_samples: int = 4) -> None:
@@ -210,6 +211,12 @@ class GlyphLearner:
         return learned
 
 
+# A mislabelled sample is at least this alike to one of its true digit's samples (0.96 and
+# more, measured on generated footage); a smeared digit that merely resembles another, at
+# most 0.87.
+NEAR_COPY = 0.95
+
+
 def _agrees_with_label(features: NDArray[np.float32], label: NDArray[np.intp], labels: int) -> NDArray[np.bool_]:
     """Which samples are not another digit's: a sample is dropped when it is more like some
     other label's samples than its own (median similarity, self excluded) and a near copy of
@@ -227,12 +234,6 @@ def _agrees_with_label(features: NDArray[np.float32], label: NDArray[np.intp], l
     likest = typical.argmax(axis=1)
     agrees: NDArray[np.bool_] = (own >= typical[rows, likest]) | (closest[rows, likest] < NEAR_COPY)
     return agrees
-
-
-# A mislabelled sample is at least this alike to one of its true digit's samples (0.96 and
-# more, measured on generated footage); a smeared digit that merely resembles another, at
-# most 0.87.
-NEAR_COPY = 0.95
 
 
 SAVE_EVERY_S = 10.0
