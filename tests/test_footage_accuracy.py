@@ -15,8 +15,8 @@ from ddrcore.synth import random_frames
 
 # The bars, per profile and engine: exact-read rate (both scores right) on frames captured at
 # 0.7x of 720p (896x504) and larger; the same over the whole range down to 0.5x (640x360, where
-# the smallest digits are 8 px high and blurred); and never a wrong leader (an unsure frame
-# says nothing). ``glyph`` reads with what ``auto`` learned, and nothing else.
+# the smallest digits are 8 px high and blurred); and never a wrong score or leader (an unsure
+# frame says nothing). ``glyph`` reads with what ``auto`` learned, and nothing else.
 LARGE_ENOUGH = 0.7
 FLOORS = {
     "ddr-world": {"large": 0.995, "all": 0.98},
@@ -40,21 +40,23 @@ def test_generated_footage_accuracy(tesseract: str, name: str) -> None:
     large = [f for f in frames if f.degradation.scale >= LARGE_ENOUGH]
     for reader in (ScoreReader(profile, make_engine("auto", profile)), glyph):
         exact: list[bool] = []
-        wrong_leaders = 0
+        wrong_leaders = wrong_scores = 0
         for frame in frames:
             read = reader.read(frame.image)
             exact.append((read.p1.score, read.p2.score) == (frame.p1, frame.p2))
             if read.leader is not None and read.leader != leader_of(frame.p1, frame.p2):
                 wrong_leaders += 1
+            wrong_scores += sum(r.score not in (None, t) for r, t in ((read.p1, frame.p1), (read.p2, frame.p2)))
         exact_large = sum(e for e, f in zip(exact, frames, strict=True) if f.degradation.scale >= LARGE_ENOUGH)
         engine = reader.engine.name
         print(
             f"{name} {engine}: exact {sum(exact)}/{len(frames)}, at >= {LARGE_ENOUGH}x {exact_large}/{len(large)},"
-            f" wrong leaders {wrong_leaders}"
+            f" wrong leaders {wrong_leaders}, wrong scores {wrong_scores}"
         )
         assert exact_large / len(large) >= floors["large"], engine
         assert sum(exact) / len(frames) >= floors["all"], engine
         assert wrong_leaders == 0, engine
+        assert wrong_scores == 0, engine  # unsure is allowed; a wrong score is not
         reader.close()
 
 
