@@ -3,10 +3,10 @@ shipped clip and on generated footage of every profile.
 
 Frames are decoded (or drawn) before timing, and OpenCV runs on one thread, so reads/s is
 what one core does; the fast engines' reads/s is their best of a few passes, since a busy
-machine slows a pass by a quarter and more. "per-crop pytesseract" is the baseline users run today: pytesseract on
-each raw score crop, with no preprocessing. The learning engines learn into a temporary
-template store first, as they do in the first seconds of play; ``glyph`` then reads with
-what was learned (or the profile's own glyphs) and nothing else.
+machine slows a pass by a quarter and more. "per-crop pytesseract" is the baseline users run
+today: pytesseract on each raw score crop, with no preprocessing. The learning engines learn
+into a temporary template store first, as they do in the first seconds of play; ``glyph``
+then reads with what was learned (or the profile's own glyphs) and nothing else.
 """
 
 from __future__ import annotations
