@@ -83,24 +83,23 @@ def working_size(pixels: Image) -> Image:
     return cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
 
 
-def ink_mask(image_bgr: Image, rule: InkRule) -> Image:
-    """255 where a pixel is score ink under the profile's rule, else 0."""
-    hsv = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2HSV)
-    if rule.mode == "bright":
-        return _bright_ink(hsv, rule)
-    return _otsu_ink(cv2.extractChannel(hsv, 2))
-
-
-def score_ink(crop_bgr: Image, rule: InkRule) -> Image:
-    """The ink mask of a score crop, at :func:`working_size`.
+def ink_mask(image_bgr: Image, rule: InkRule, at_working_size: bool = False) -> Image:
+    """255 where a pixel is score ink under the profile's rule, else 0; with
+    ``at_working_size``, the mask of a score crop at :func:`working_size`.
 
     Colour is converted before scaling: the conversion then runs on the crop's own pixels,
     a fraction of the enlarged ones.
     """
-    hsv = cv2.cvtColor(crop_bgr, cv2.COLOR_BGR2HSV)
-    if rule.mode == "bright":
-        return _bright_ink(working_size(hsv), rule)
-    return _otsu_ink(working_size(cv2.extractChannel(hsv, 2)))
+    hsv = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2HSV)
+    channels = hsv if rule.mode == "bright" else cv2.extractChannel(hsv, 2)
+    if at_working_size:
+        channels = working_size(channels)
+    return _bright_ink(channels, rule) if rule.mode == "bright" else _otsu_ink(channels)
+
+
+def score_ink(crop_bgr: Image, rule: InkRule) -> Image:
+    """The ink mask of a score crop, at :func:`working_size`."""
+    return ink_mask(crop_bgr, rule, at_working_size=True)
 
 
 def _bright_ink(hsv: Image, rule: InkRule) -> Image:
@@ -146,8 +145,8 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
     pieces = _split_touching(pieces)
     digit_height = int(median([b[3] for _, b in pieces]))
     boxes = [b for _, b in pieces]
-    problem = _layout_problem(boxes, digit_height, max_digits) or _broken_glyph(boxes, short, digit_height, height)
-    if not problem and _any_touches_edge(boxes, width, height):
+    problem = _layout_problem(boxes, digit_height, max_digits) or _broken_glyph(boxes, short, digit_height, mask.shape)
+    if not problem and any(_touches_edge(box, width, height) for box in boxes):
         # A cut "8" reads as a clear "1", and so does a stroke of background reaching into an
         # empty region; a region holds its digits with room on every side.
         problem = "a digit is cut by the region's edge"
@@ -166,16 +165,17 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
 _Box = tuple[int, int, int, int]
 
 
-def _any_touches_edge(boxes: list[_Box], width: int, height: int) -> bool:
-    return any(x == 0 or y == 0 or x + w == width or y + h == height for x, y, w, h in boxes)
+def _touches_edge(box: _Box, width: int, height: int) -> bool:
+    x, y, w, h = box
+    return x == 0 or y == 0 or x + w == width or y + h == height
 
 
 def _frame_line(box: _Box, area: int, width: int, height: int) -> bool:
     """A thin line along the region's edge (the border of the score's panel, caught when the
     region is a few pixels larger than the panel): no digit is that sparse and that long."""
-    x, y, w, h = box
-    if not (x == 0 or y == 0 or x + w == width or y + h == height):
+    if not _touches_edge(box, width, height):
         return False
+    _, _, w, h = box
     upright = h >= 0.5 * height and w <= max(2, 0.1 * h)
     lying = w >= 0.5 * width and h <= max(2, 0.1 * w)
     sparse = (w >= 0.5 * width or h >= 0.9 * height) and area < _MIN_FILL * w * h
@@ -235,7 +235,7 @@ def _group_by_column(boxes: dict[int, _Box]) -> list[tuple[list[int], _Box]]:
     return groups
 
 
-def _broken_glyph(boxes: list[_Box], short: list[_Box], height: int, region_height: int) -> str:
+def _broken_glyph(boxes: list[_Box], short: list[_Box], height: int, region: tuple[int, int]) -> str:
     """A stroke-sized piece between the digits that reaches above their middle is part of a
     digit that blur broke apart (commas and points sit low; specks and the panel's border
     are thinner or touch the region's edge): dropping it would lose a digit and read a wrong
@@ -244,15 +244,17 @@ def _broken_glyph(boxes: list[_Box], short: list[_Box], height: int, region_heig
         return ""
     left, right = boxes[0][0], boxes[-1][0] + boxes[-1][2]
     middle = float(median([y for _, y, _, _ in boxes])) + 0.5 * height
-    for x, y, w, h in short:
+    region_height, region_width = region
+    for piece in short:
+        x, y, w, h = piece
         stroke_sized = h >= _BROKEN_PIECE_OF_HEIGHT * height and w >= _BROKEN_PIECE_OF_HEIGHT * height
-        inside = y > 0 and y + h < region_height and left < x + w / 2 < right
+        inside = left < x + w / 2 < right and not _touches_edge(piece, region_width, region_height)
         if stroke_sized and inside and y < middle:
             return "a digit broken apart"
     return ""
 
 
-def _layout_problem(boxes: list[tuple[int, int, int, int]], height: int, max_digits: int) -> str:
+def _layout_problem(boxes: list[_Box], height: int, max_digits: int) -> str:
     if len(boxes) > max_digits:
         return f"{len(boxes)} glyphs, more than {max_digits} digits"
     baseline = float(median([y + h for _, y, _, h in boxes]))
