@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 from ddrcore.engines import make_engine
-from ddrcore.profiles import load_profile
-from ddrcore.reader import ScoreReader, leader_of
-from ddrcore.synth import random_frames
+from ddrcore.parse import Score
+from ddrcore.profiles import Profile, load_profile
+from ddrcore.reader import FrameRead, ScoreReader, leader_of
+from ddrcore.synth import SynthFrame, random_frames
 
 # The bars, per profile and engine: exact-read rate (both scores right) on frames captured at
 # 0.7x of 720p (896x504) and larger; the same over the whole range down to 0.5x (640x360, where
@@ -30,11 +31,7 @@ FLOORS = {
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_generated_footage_accuracy(tesseract: str, name: str) -> None:
     profile = load_profile(name)
-    auto = ScoreReader(profile, make_engine("auto", profile))
-    for frame in random_frames(profile, 200, seed=99):
-        auto.read(frame.image)
-    auto.close()  # saves what it learned, for the glyph engine
-    glyph = ScoreReader(profile, make_engine("glyph", profile))
+    glyph = _learned_glyph_reader(profile)
     floors = FLOORS[name]
     frames = list(random_frames(profile, 300, seed=7))
     large = [f for f in frames if f.degradation.scale >= LARGE_ENOUGH]
@@ -46,7 +43,7 @@ def test_generated_footage_accuracy(tesseract: str, name: str) -> None:
             exact.append((read.p1.score, read.p2.score) == (frame.p1, frame.p2))
             if read.leader is not None and read.leader != leader_of(frame.p1, frame.p2):
                 wrong_leaders += 1
-            wrong_scores += sum(r.score not in (None, t) for r, t in ((read.p1, frame.p1), (read.p2, frame.p2)))
+            wrong_scores += len(_wrong_scores(read, frame))
         exact_large = sum(e for e, f in zip(exact, frames, strict=True) if f.degradation.scale >= LARGE_ENOUGH)
         engine = reader.engine.name
         print(
@@ -71,23 +68,29 @@ SMALL_CAPTURE_FLOORS = {"ddr-world": 0.85, "generic": 0.85, "itg-percent": 0.95,
 @pytest.mark.parametrize("name", sorted(SMALL_CAPTURE_FLOORS))
 def test_learned_at_a_small_capture_size_never_reads_a_wrong_score(tesseract: str, name: str) -> None:
     profile = load_profile(name)
-    auto = ScoreReader(profile, make_engine("auto", profile))
-    for frame in random_frames(profile, 200, seed=99, scale=SMALL_CAPTURE):
-        auto.read(frame.image)
-    auto.close()
-    glyph = ScoreReader(profile, make_engine("glyph", profile))
+    glyph = _learned_glyph_reader(profile, SMALL_CAPTURE)
     frames = list(random_frames(profile, 300, seed=7, scale=SMALL_CAPTURE))
     reads = [glyph.read(frame.image) for frame in frames]
     exact = sum((r.p1.score, r.p2.score) == (f.p1, f.p2) for r, f in zip(reads, frames, strict=True))
-    wrong = [
-        (read.score, truth)
-        for r, f in zip(reads, frames, strict=True)
-        for read, truth in ((r.p1, f.p1), (r.p2, f.p2))
-        if read.score is not None and read.score != truth
-    ]
+    wrong = [w for read, frame in zip(reads, frames, strict=True) for w in _wrong_scores(read, frame)]
     print(f"{name} glyph learned and read at {SMALL_CAPTURE}x: exact {exact}/{len(frames)}, wrong scores {len(wrong)}")
     assert exact / len(frames) >= SMALL_CAPTURE_FLOORS[name]
     assert wrong == []
+
+
+def _learned_glyph_reader(profile: Profile, scale: float | None = None) -> ScoreReader:
+    """``auto`` first sees 200 frames of other footage (the first seconds of a match, where it
+    learns the game's digits) and saves them; then a ``glyph`` reader of what it learned."""
+    auto = ScoreReader(profile, make_engine("auto", profile))
+    for frame in random_frames(profile, 200, seed=99, scale=scale):
+        auto.read(frame.image)
+    auto.close()
+    return ScoreReader(profile, make_engine("glyph", profile))
+
+
+def _wrong_scores(read: FrameRead, frame: SynthFrame) -> list[tuple[Score, Score | None]]:
+    """(read, true) for each player whose score was read, and read wrong."""
+    return [(r.score, t) for r, t in ((read.p1, frame.p1), (read.p2, frame.p2)) if r.score not in (None, t)]
 
 
 def test_h264_round_trip_follows_the_lead(tesseract: str, tmp_path: object) -> None:

@@ -42,7 +42,7 @@ def test_unchanged_regions_are_not_read_again() -> None:
     assert again == read
 
     changed = frame.image.copy()
-    region = profile.regions["p2"].to_pixels(changed.shape[1], changed.shape[0])
+    region = profile.regions_in(changed.shape[1], changed.shape[0])["p2"]
     changed[region.y, region.x] ^= 1  # one pixel of P2's region, a little different
     mixed = reader.read(changed)
     assert engine.calls == 3  # P2 read again, P1 not
