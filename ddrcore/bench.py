@@ -19,14 +19,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import cv2
+import numpy as np
 
 from .assets import DEMO_CLIP, DEMO_TRUTH
 from .capture import video_frames
 from .engines import make_engine
-from .engines.glyph import AutoEngine
+from .engines.glyph import FEATURE_SIZE, AutoEngine, GlyphEngine
 from .errors import DdrError, EngineError
 from .parse import Score
-from .preprocess import Image, crop
+from .preprocess import Image, crop, score_ink
 from .profiles import Profile, load_profile, profile_names
 from .reader import ScoreReader
 from .synth import random_frames
@@ -113,6 +114,11 @@ def _section(title: str, profile: Profile, warmup: Sample, frames: Sample, basel
                 again.close()
             rates[name] = rate
             lines.append(f"  {label:<28} {rate:>9.1f} {cpu_ms:>12.2f} {exact:>7.1%}")
+        bare = _bare_matcher(profile)
+        if bare is not None:
+            rate, cpu_ms, exact = max(_measure(bare, frames) for _ in range(_PASSES))
+            rates["bare matcher"] = rate
+            lines.append(f"  {'bare matcher (yardstick)':<28} {rate:>9.1f} {cpu_ms:>12.2f} {exact:>7.1%}")
     try:
         baseline = _baseline_reader(profile)
     except EngineError as exc:
@@ -121,6 +127,8 @@ def _section(title: str, profile: Profile, warmup: Sample, frames: Sample, basel
     rate, cpu_ms, exact = _measure(baseline, frames[:baseline_frames])
     lines.append(f"  {'per-crop pytesseract (raw)':<28} {rate:>9.1f} {cpu_ms:>12.2f} {exact:>7.1%}")
     lines.append("  " + ", ".join(f"{name} {r / rate:.0f}x" for name, r in rates.items()) + " the reads/s of raw")
+    if "glyph" in rates and "bare matcher" in rates:
+        lines.append(f"  glyph reads at {rates['glyph'] / rates['bare matcher']:.2f}x the bare matcher's rate")
     return lines
 
 
@@ -154,6 +162,42 @@ def _measure(read_pair: Callable[[Image], Truth], frames: Sample) -> tuple[float
         exact += read_pair(image) == truth
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return len(frames) / wall, cpu / len(frames) * 1000, exact / len(frames)
+
+
+def _bare_matcher(profile: Profile) -> Callable[[Image], Truth] | None:
+    """The issue's yardstick, run on the same frames with ``glyph``'s templates: binarise,
+    label, shrink each digit-sized component to 20x20, nearest template. Nothing else: no
+    layout or sureness checks (so it reads wrong where ``glyph`` says unsure), no cache."""
+    engine = make_engine("glyph", profile)
+    if not isinstance(engine, GlyphEngine) or not engine.has_templates:
+        return None
+    digits = [d for d, features in engine.templates.items() for _ in features]
+    templates = np.stack([f for features in engine.templates.values() for f in features])
+    size = FEATURE_SIZE
+
+    def read(frame: Image) -> Truth:
+        out: list[Score | None] = []
+        for region in profile.regions_in(frame.shape[1], frame.shape[0]).values():
+            mask = score_ink(crop(frame, region), profile.ink)
+            _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+            tallest = max((h for _, _, _, h, _ in stats[1:]), default=0)
+            text = ""
+            for i in sorted(range(1, len(stats)), key=lambda i: stats[i][0]):
+                x, y, w, h, _ = stats[i]
+                if h < 0.6 * tallest:
+                    continue
+                side = max(w, h)
+                square = np.zeros((side, side), np.uint8)
+                square[(side - h) // 2 :][:h, (side - w) // 2 :][:, :w] = (labels[y : y + h, x : x + w] == i) * 255
+                small = cv2.GaussianBlur(cv2.resize(square, (size, size), interpolation=cv2.INTER_AREA), (3, 3), 0)
+                feature = small.astype(np.float32).ravel()
+                feature -= feature.mean()
+                feature /= max(float(np.linalg.norm(feature)), 1e-6)
+                text += digits[int(np.argmax(templates @ feature))]
+            out.append(int(text) / 10**profile.format.decimals if text else None)
+        return out[0], out[1]
+
+    return read
 
 
 def _baseline_reader(profile: Profile) -> Callable[[Image], Truth]:

@@ -1,0 +1,37 @@
+"""`python -m ddrcore bench`: every engine and both yardsticks measured on the same frames."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ddrcore.bench import run_bench
+
+_ROW = re.compile(r"^  (?P<name>\S.*?)\s+(?P<rate>\d+\.\d)\s+(?P<cpu>\d+\.\d\d)\s+(?P<exact>\d+\.\d)%$")
+_ROWS = {
+    "auto (after warm-up)",
+    "glyph",
+    "tesserocr",
+    "pytesseract",
+    "bare matcher (yardstick)",
+    "per-crop pytesseract (raw)",
+}
+
+
+@pytest.mark.slow
+def test_bench_measures_every_engine_beside_the_yardsticks(tesseract: str) -> None:
+    report = run_bench(frame_count=6, baseline_frames=1, profiles=["itg-percent"])
+    sections = report.split("\n\n")[1:]
+    assert [s.splitlines()[0].split(",")[0] for s in sections] == [
+        "shipped clip demo_stepmania.mp4 (stepmania)",
+        "generated footage",
+    ]
+    for section in sections:
+        rows = {m["name"]: m for line in section.splitlines() if (m := _ROW.match(line))}
+        assert set(rows) == _ROWS, section
+        assert all(float(row["rate"]) > 0 for row in rows.values()), section
+        assert "glyph reads at" in section and "the bare matcher's rate" in section
+    clip = {m["name"]: m for line in sections[0].splitlines() if (m := _ROW.match(line))}
+    # The clip's scores are big and sharp: the matcher reads every one of them.
+    assert clip["glyph"]["exact"] == "100.0"
