@@ -236,20 +236,23 @@ def _group_by_column(boxes: dict[int, _Box]) -> list[tuple[list[int], _Box]]:
 
 
 def _broken_glyph(boxes: list[_Box], short: list[_Box], height: int, region: tuple[int, int]) -> str:
-    """A stroke-sized piece between the digits that reaches above their middle is part of a
-    digit that blur broke apart (commas and points sit low; specks and the panel's border
-    are thinner or touch the region's edge): dropping it would lose a digit and read a wrong
-    score ("753173" as "73173")."""
+    """A stroke-sized piece on the digits' line, reaching above their middle, among them or
+    within a digit's pitch of them, is part of a digit that blur broke apart (commas and
+    points sit low; specks and the panel's border are thinner or touch the region's edge):
+    dropping it would lose a digit and read a wrong score ("753173" as "73173", or "558" as
+    "8" when both 5s broke)."""
     if not short:
         return ""
-    left, right = boxes[0][0], boxes[-1][0] + boxes[-1][2]
-    middle = float(median([y for _, y, _, _ in boxes])) + 0.5 * height
+    reach = _MAX_PITCH_OF_HEIGHT * height
+    left, right = boxes[0][0] - reach, boxes[-1][0] + boxes[-1][2] + reach
+    top = float(median([y for _, y, _, _ in boxes]))
+    middle = top + 0.5 * height
     region_height, region_width = region
     for piece in short:
         x, y, w, h = piece
         stroke_sized = h >= _BROKEN_PIECE_OF_HEIGHT * height and w >= _BROKEN_PIECE_OF_HEIGHT * height
-        inside = left < x + w / 2 < right and not _touches_edge(piece, region_width, region_height)
-        if stroke_sized and inside and y < middle:
+        near = left < x + w / 2 < right and not _touches_edge(piece, region_width, region_height)
+        if stroke_sized and near and y < middle and y + h > top:
             return "a digit broken apart"
     return ""
 

@@ -52,16 +52,29 @@ def test_a_digit_broken_apart_is_reported_not_dropped() -> None:
 
     # Blur broke the "5" across its middle: neither half is digit-tall, and without the
     # check both would be dropped and the score read as "73173".
+    assert segment(_broken_across_middle(mask, [1]), max_digits=7).problem == "a digit broken apart"
+
+
+def test_digits_broken_apart_left_of_the_rest_are_reported() -> None:
+    # Both 5s of "558" broke (a small, blurred DDR score): no whole digit lies left of their
+    # pieces, and without the check the score read as a sure "8".
+    mask = _text_mask("558")
+    assert segment(mask, max_digits=7).problem == ""
+    assert segment(_broken_across_middle(mask, [0, 1]), max_digits=7).problem == "a digit broken apart"
+
+
+def _broken_across_middle(mask: Image, glyphs: list[int]) -> Image:
+    """The mask with the glyphs at these positions (runs of inked columns, left to right)
+    cut across their middle."""
     ys, xs = np.nonzero(mask)
     top, height = ys.min(), ys.max() - ys.min() + 1
-    five = np.nonzero(np.any(mask[:, xs.min() :] > 0, axis=0))[0]
-    columns = np.split(five, np.flatnonzero(np.diff(five) > 1) + 1)[1] + xs.min()
+    inked = np.flatnonzero(np.any(mask > 0, axis=0))
+    runs = np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1)
     broken = mask.copy()
     cut = slice(top + round(0.45 * height), top + round(0.58 * height))
-    broken[cut, columns[0] : columns[-1] + 1] = 0
-
-    read = segment(broken, max_digits=7)
-    assert read.problem == "a digit broken apart"
+    for i in glyphs:
+        broken[cut, runs[i][0] : runs[i][-1] + 1] = 0
+    return broken
 
 
 def test_a_line_through_an_empty_region_is_not_a_one() -> None:
