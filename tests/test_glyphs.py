@@ -66,8 +66,8 @@ def test_digits_broken_apart_left_of_the_rest_are_reported() -> None:
 def _broken_across_middle(mask: Image, glyphs: list[int]) -> Image:
     """The mask with the glyphs at these positions (runs of inked columns, left to right)
     cut across their middle."""
-    ys, xs = np.nonzero(mask)
-    top, height = ys.min(), ys.max() - ys.min() + 1
+    rows = np.flatnonzero(np.any(mask > 0, axis=1))
+    top, height = rows[0], rows[-1] - rows[0] + 1
     inked = np.flatnonzero(np.any(mask > 0, axis=0))
     runs = np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1)
     broken = mask.copy()
