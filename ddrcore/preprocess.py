@@ -35,6 +35,8 @@ _MIN_FILL = 0.12
 # A piece of a digit broken by blur is at least this tall and wide (of the digit height);
 # JPEG specks and slivers beside a stroke are smaller.
 _BROKEN_PIECE_OF_HEIGHT = 0.2
+# ...and a piece ending this far above the digits' baseline is no comma or point.
+_ABOVE_BASELINE_OF_HEIGHT = 0.1
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -236,23 +238,26 @@ def _group_by_column(boxes: dict[int, _Box]) -> list[tuple[list[int], _Box]]:
 
 
 def _broken_glyph(boxes: list[_Box], short: list[_Box], height: int, region: tuple[int, int]) -> str:
-    """A stroke-sized piece on the digits' line, reaching above their middle, among them or
-    within a digit's pitch of them, is part of a digit that blur broke apart (commas and
-    points sit low; specks and the panel's border are thinner or touch the region's edge):
-    dropping it would lose a digit and read a wrong score ("753173" as "73173", or "558" as
-    "8" when both 5s broke)."""
+    """A stroke-sized piece on the digits' line, among them or within a digit's pitch of
+    them, that reaches above their middle or ends above their baseline, is part of a digit
+    that blur broke apart (commas and points sit on the baseline or hang below it; specks and
+    the panel's border are thinner or touch the region's edge): dropping it would lose a
+    digit and read a wrong score ("753173" as "73173", "558" as "8" when both 5s broke, or
+    "881455" as "881155" when the 4 kept only its stem)."""
     if not short:
         return ""
     reach = _MAX_PITCH_OF_HEIGHT * height
     left, right = boxes[0][0] - reach, boxes[-1][0] + boxes[-1][2] + reach
     top = float(median([y for _, y, _, _ in boxes]))
     middle = top + 0.5 * height
+    above_baseline = float(median([y + h for _, y, _, h in boxes])) - _ABOVE_BASELINE_OF_HEIGHT * height
     region_height, region_width = region
     for piece in short:
         x, y, w, h = piece
         stroke_sized = h >= _BROKEN_PIECE_OF_HEIGHT * height and w >= _BROKEN_PIECE_OF_HEIGHT * height
         near = left < x + w / 2 < right and not _touches_edge(piece, region_width, region_height)
-        if stroke_sized and near and y < middle and y + h > top:
+        on_line = y + h > top and (y < middle or y + h < above_baseline)
+        if stroke_sized and near and on_line:
             return "a digit broken apart"
     return ""
 

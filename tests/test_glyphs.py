@@ -63,6 +63,24 @@ def test_digits_broken_apart_left_of_the_rest_are_reported() -> None:
     assert segment(_broken_across_middle(mask, [0, 1]), max_digits=7).problem == "a digit broken apart"
 
 
+def test_a_piece_ending_above_the_baseline_is_part_of_a_digit() -> None:
+    # "881,455" where blur left the 4 only its stem (a "1") and, beside it, a piece of its
+    # crossbar below the digits' middle: not a comma, which reaches down to the baseline.
+    tight = _text_mask("881,155")
+    inked = np.flatnonzero(np.any(tight > 0, axis=0))
+    stem = np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1)[4]
+    # Room between the comma and the stem, where the 4's crossbar was.
+    mask = np.hstack([tight[:, : stem[0]], np.zeros((tight.shape[0], 10), np.uint8), tight[:, stem[0] :]])
+    stem = stem + 10
+    assert segment(mask, max_digits=7).problem == ""
+    rows = np.flatnonzero(np.any(mask[:, stem] > 0, axis=1))
+    top, height = int(rows[0]), int(rows[-1] - rows[0] + 1)
+    piece = mask.copy()
+    size = round(0.3 * height)
+    piece[top + round(0.55 * height) : top + round(0.55 * height) + size, stem[0] - size - 2 : stem[0] - 2] = 255
+    assert segment(piece, max_digits=7).problem == "a digit broken apart"
+
+
 def _broken_across_middle(mask: Image, glyphs: list[int]) -> Image:
     """The mask with the glyphs at these positions (runs of inked columns, left to right)
     cut across their middle."""
