@@ -58,23 +58,28 @@ def test_generated_footage_accuracy(tesseract: str, name: str) -> None:
 
 
 # A stream captures at one size, and the digits are learned at that size. At 768x432 (0.6x of
-# 720p: digits 13-15 px high, some blurred) learning sees Tesseract's worst reads; the bars
-# are what the matcher alone reads there, and it must never read a wrong score.
-SMALL_CAPTURE = 0.6
-SMALL_CAPTURE_FLOORS = {"ddr-world": 0.85, "generic": 0.85, "itg-percent": 0.95, "stepmania": 0.9}
+# 720p: digits 9-15 px high, some blurred) learning sees Tesseract's worst reads; at 640x360
+# StepMania's digits are 8 px high and are refused as too small. The bars are what the
+# matcher alone reads there, and it must never read a wrong score.
+SMALL_CAPTURE_FLOORS = {
+    0.6: {"ddr-world": 0.85, "generic": 0.85, "itg-percent": 0.95, "stepmania": 0.9},
+    0.5: {"ddr-world": 0.75, "generic": 0.65, "itg-percent": 0.95, "stepmania": 0.65},
+}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(SMALL_CAPTURE_FLOORS))
-def test_learned_at_a_small_capture_size_never_reads_a_wrong_score(tesseract: str, name: str) -> None:
+@pytest.mark.parametrize(
+    ("scale", "name"), [(scale, name) for scale, floors in SMALL_CAPTURE_FLOORS.items() for name in sorted(floors)]
+)
+def test_learned_at_a_small_capture_size_never_reads_a_wrong_score(tesseract: str, scale: float, name: str) -> None:
     profile = load_profile(name)
-    glyph = _learned_glyph_reader(profile, SMALL_CAPTURE)
-    frames = list(random_frames(profile, 300, seed=7, scale=SMALL_CAPTURE))
+    glyph = _learned_glyph_reader(profile, scale)
+    frames = list(random_frames(profile, 300, seed=7, scale=scale))
     reads = [glyph.read(frame.image) for frame in frames]
     exact = sum((r.p1.score, r.p2.score) == (f.p1, f.p2) for r, f in zip(reads, frames, strict=True))
     wrong = [w for read, frame in zip(reads, frames, strict=True) for w in _wrong_scores(read, frame)]
-    print(f"{name} glyph learned and read at {SMALL_CAPTURE}x: exact {exact}/{len(frames)}, wrong scores {len(wrong)}")
-    assert exact / len(frames) >= SMALL_CAPTURE_FLOORS[name]
+    print(f"{name} glyph learned and read at {scale}x: exact {exact}/{len(frames)}, wrong scores {len(wrong)}")
+    assert exact / len(frames) >= SMALL_CAPTURE_FLOORS[scale][name]
     assert wrong == []
 
 

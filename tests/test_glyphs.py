@@ -1,5 +1,5 @@
 """Glyphs in, and what the matcher learns: mislabelled samples are outvoted; a digit that blur
-broke apart, or a line through an empty region, is reported, not read."""
+broke apart, a line through an empty region, or digits too small to read, are reported, not read."""
 
 from __future__ import annotations
 
@@ -104,3 +104,10 @@ def test_a_line_through_an_empty_region_is_not_a_one() -> None:
     line = np.zeros_like(one)
     line[stroke:, stroke : 2 * stroke] = 255
     assert segment(line, max_digits=7).problem == "a digit is cut by the region's edge"
+
+
+def test_digits_too_small_to_read_surely_are_reported() -> None:
+    # The same 24 px mask, enlarged 2x and 3x from the capture: 12 px and 8 px digits.
+    mask = _text_mask("123")
+    assert segment(mask, max_digits=7, scale=2.0).problem == ""
+    assert segment(mask, max_digits=7, scale=3.0).problem == "digits 8 px high, too small to read surely"
