@@ -165,9 +165,10 @@ def _measure(read_pair: Callable[[Image], Truth], frames: Sample) -> tuple[float
 
 
 def _bare_matcher(profile: Profile) -> Callable[[Image], Truth] | None:
-    """The issue's yardstick, run on the same frames with ``glyph``'s templates: binarise,
-    label, shrink each digit-sized component to 20x20, nearest template. Nothing else: no
-    layout or sureness checks (so it reads wrong where ``glyph`` says unsure), no cache."""
+    """The yardstick the speed floor was set against, run on the same frames with
+    ``glyph``'s templates: binarise, label, shrink each digit-sized component to 20x20,
+    nearest template. Nothing else: no layout or sureness checks (so it reads wrong where
+    ``glyph`` says unsure), no cache."""
     engine = make_engine("glyph", profile)
     if not isinstance(engine, GlyphEngine) or not engine.has_templates:
         return None
@@ -187,8 +188,9 @@ def _bare_matcher(profile: Profile) -> Callable[[Image], Truth] | None:
                 if h < 0.6 * tallest:
                     continue
                 side = max(w, h)
+                y0, x0 = (side - h) // 2, (side - w) // 2
                 square = np.zeros((side, side), np.uint8)
-                square[(side - h) // 2 :][:h, (side - w) // 2 :][:, :w] = (labels[y : y + h, x : x + w] == i) * 255
+                square[y0 : y0 + h, x0 : x0 + w] = (labels[y : y + h, x : x + w] == i) * 255
                 small = cv2.GaussianBlur(cv2.resize(square, (size, size), interpolation=cv2.INTER_AREA), (3, 3), 0)
                 feature = small.astype(np.float32).ravel()
                 feature -= feature.mean()

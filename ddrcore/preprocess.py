@@ -35,13 +35,13 @@ _MIN_FILL = 0.12
 # A piece of a digit broken by blur is at least this tall and wide (of the digit height);
 # JPEG specks and slivers beside a stroke are smaller.
 _BROKEN_PIECE_OF_HEIGHT = 0.2
+# ...and a piece ending this far above the digits' baseline is no comma or point.
+_ABOVE_BASELINE_OF_HEIGHT = 0.1
 # Digits fewer captured pixels high than this have lost their thin strokes to blur: a
 # StepMania "3" keeps only its right side and is a sure "1". Learned and read at 640x360 and
 # 704x396 (2 seeds x 300 frames each), 11 of 173 reads of digits under 8.5 px were wrong;
 # of 1,701 reads at 8.5 px and more, none.
 MIN_DIGIT_PX = 8.5
-# ...and a piece ending this far above the digits' baseline is no comma or point.
-_ABOVE_BASELINE_OF_HEIGHT = 0.1
 
 
 @dataclass(frozen=True, slots=True, eq=False)

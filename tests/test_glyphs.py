@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from ddrcore.engines.glyph import MIN_MARGIN, GlyphEngine, GlyphLearner, glyph_feature
 from ddrcore.preprocess import Image, segment
@@ -67,8 +68,7 @@ def test_a_piece_ending_above_the_baseline_is_part_of_a_digit() -> None:
     # "881,455" where blur left the 4 only its stem (a "1") and, beside it, a piece of its
     # crossbar below the digits' middle: not a comma, which reaches down to the baseline.
     tight = _text_mask("881,155")
-    inked = np.flatnonzero(np.any(tight > 0, axis=0))
-    stem = np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1)[4]
+    stem = _glyph_columns(tight)[4]
     # Room between the comma and the stem, where the 4's crossbar was.
     mask = np.hstack([tight[:, : stem[0]], np.zeros((tight.shape[0], 10), np.uint8), tight[:, stem[0] :]])
     stem = stem + 10
@@ -86,13 +86,18 @@ def _broken_across_middle(mask: Image, glyphs: list[int]) -> Image:
     cut across their middle."""
     rows = np.flatnonzero(np.any(mask > 0, axis=1))
     top, height = rows[0], rows[-1] - rows[0] + 1
-    inked = np.flatnonzero(np.any(mask > 0, axis=0))
-    runs = np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1)
+    runs = _glyph_columns(mask)
     broken = mask.copy()
     cut = slice(top + round(0.45 * height), top + round(0.58 * height))
     for i in glyphs:
         broken[cut, runs[i][0] : runs[i][-1] + 1] = 0
     return broken
+
+
+def _glyph_columns(mask: Image) -> list[NDArray[np.intp]]:
+    """Each glyph's columns: the runs of inked columns, left to right."""
+    inked = np.flatnonzero(np.any(mask > 0, axis=0))
+    return np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1)
 
 
 def test_a_line_through_an_empty_region_is_not_a_one() -> None:
