@@ -168,7 +168,8 @@ def _bare_matcher(profile: Profile) -> Callable[[Image], Truth] | None:
     """The yardstick the speed floor was set against, run on the same frames with
     ``glyph``'s templates: binarise, label, shrink each digit-sized component to 20x20,
     nearest template. Nothing else: no layout or sureness checks (so it reads wrong where
-    ``glyph`` says unsure), no cache."""
+    ``glyph`` says unsure), no cache. Its features are written out per glyph, as a plain
+    matcher computes them, on purpose: :func:`glyph_features` is the batched path under test."""
     engine = make_engine("glyph", profile)
     if not isinstance(engine, GlyphEngine) or not engine.has_templates:
         return None
