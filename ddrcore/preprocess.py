@@ -44,6 +44,14 @@ _ABOVE_BASELINE_OF_HEIGHT = 0.1
 MIN_DIGIT_PX = 8.5
 
 
+# A crop whose edges are smeared by more than a captured pixel (a scaled, soft video) needs
+# MIN_DIGIT_PX of digit height per pixel of blur. StepMania songs learned and read at one soft
+# size (640x360 to 1024x576, blur sigma 0-1.0): three of the five under 8.5 px per pixel of
+# blur read wrong scores (a "3" learned and read as "1"); none of the thirteen from 8.6 up.
+# Blur was never measured above 1.3 px, so larger digits are not measured at all.
+_BLUR_CHECKED_BELOW_PX = 2 * MIN_DIGIT_PX
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Glyphs:
     """The digit glyphs of one score region, left to right.
@@ -170,6 +178,42 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
         problem=problem,
         bold_font=bold_font,
     )
+
+
+def blur_problem(glyphs: Glyphs, crop_bgr: Image) -> str:
+    """Why these glyphs are too small for how blurred the crop is ("" when they are legible):
+    their height over the crop's edge blur (in captured pixels, at least 1) must reach
+    MIN_DIGIT_PX. Only small digits are measured; large ones stay legible at any blur seen."""
+    if glyphs.problem or not 0 < glyphs.source_height < _BLUR_CHECKED_BELOW_PX:
+        return ""
+    blur = edge_blur_px(crop_bgr)
+    if glyphs.source_height / max(1.0, blur) >= MIN_DIGIT_PX:
+        return ""
+    return f"digits {glyphs.source_height:.0f} px high and blurred, too small to read surely"
+
+
+def edge_blur_px(crop_bgr: Image) -> float:
+    """How far the crop's sharpest edges are smeared: the sigma, in captured pixels, of the
+    Gaussian blur that smears a sharp edge as much. An edge of contrast C blurred by sigma
+    rises at most C / (sigma * sqrt(2 pi)) per pixel. A crisp capture measures 0.6-0.9 (its
+    own anti-aliasing); percentiles, not extremes, so noise and JPEG specks do not count."""
+    value = cv2.extractChannel(cv2.cvtColor(crop_bgr, cv2.COLOR_BGR2HSV), 2)
+    dx = cv2.Sobel(value, cv2.CV_32F, 1, 0, ksize=3, scale=1 / 8)
+    dy = cv2.Sobel(value, cv2.CV_32F, 0, 1, ksize=3, scale=1 / 8)
+    (steepest,) = _percentiles(cv2.convertScaleAbs(cv2.magnitude(dx, dy)), 99.5)
+    low, high = _percentiles(value, 10, 99)
+    return (high - low) / (_SQRT_2PI * steepest) if steepest > 0 else float("inf")
+
+
+_SQRT_2PI = float(np.sqrt(2 * np.pi))
+
+
+def _percentiles(image: Image, *percents: float) -> list[int]:
+    """The levels below which these percents of an 8-bit image's pixels lie (from its
+    histogram: several times faster than np.percentile on a score crop)."""
+    counts = np.cumsum(cv2.calcHist([image], [0], None, [256], [0, 256]).ravel())
+    levels: list[int] = np.searchsorted(counts, np.array(percents) / 100 * counts[-1]).tolist()
+    return levels
 
 
 _Box = tuple[int, int, int, int]

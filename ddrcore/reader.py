@@ -7,7 +7,7 @@ from typing import Literal
 
 from .engines import OcrEngine
 from .parse import Score, parse_score
-from .preprocess import Image, crop, score_ink, segment
+from .preprocess import Image, blur_problem, crop, score_ink, segment
 from .profiles import Player, Profile
 from .regions import Region
 
@@ -108,8 +108,9 @@ class ScoreReader:
         mask = score_ink(pixels, self.profile.ink)
         scale = mask.shape[0] / region.h
         glyphs = segment(mask, self.profile.format.max_digits, self.profile.ink.bold_font, scale)
-        if glyphs.problem:
-            return ScoreRead(None, "", 0.0, glyphs.problem)
+        problem = glyphs.problem or blur_problem(glyphs, pixels)
+        if problem:
+            return ScoreRead(None, "", 0.0, problem)
         read = self.engine.read_digits(glyphs)
         if read.confidence < MIN_CONFIDENCE:
             return ScoreRead(None, read.digits, read.confidence, f"unsure ({read.confidence:.2f})")

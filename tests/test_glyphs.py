@@ -8,7 +8,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ddrcore.engines.glyph import MIN_MARGIN, GlyphEngine, GlyphLearner, glyph_feature
-from ddrcore.preprocess import Image, segment
+from ddrcore.preprocess import Image, blur_problem, edge_blur_px, score_ink, segment
+from ddrcore.profiles import InkRule
 
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 
@@ -116,3 +117,27 @@ def test_digits_too_small_to_read_surely_are_reported() -> None:
     mask = _text_mask("123")
     assert segment(mask, max_digits=7, scale=2.0).problem == ""
     assert segment(mask, max_digits=7, scale=3.0).problem == "digits 8 px high, too small to read surely"
+
+
+def test_edge_blur_is_measured_in_captured_pixels() -> None:
+    sharp = np.full((40, 120, 3), 30, np.uint8)
+    sharp[10:30, 40:80] = 230
+    assert edge_blur_px(sharp) < 1.0, "a crisp edge"
+    for sigma in (1.5, 2.5):
+        soft = cv2.GaussianBlur(sharp, (0, 0), sigma)
+        assert 0.9 * sigma < edge_blur_px(soft) < 1.3 * sigma
+
+
+def test_small_digits_in_a_soft_capture_are_reported() -> None:
+    # "123" captured 9-10 px high: legible when crisp, not when edges smear 1.3 px (a scaled,
+    # soft video, where a StepMania "3" read as a "1").
+    glyphs = [_digit_glyph(d, 1.2, 3) for d in "123"]
+    gap = np.zeros((glyphs[0].shape[0], 14), np.uint8)
+    line = np.pad(np.hstack([glyphs[0], gap, glyphs[1], gap, glyphs[2]]), 12)
+    crop = cv2.cvtColor(cv2.resize(line, None, fx=0.36, fy=0.36, interpolation=cv2.INTER_AREA), cv2.COLOR_GRAY2BGR)
+    for blur, problem in ((0.0, ""), (1.5, "digits 10 px high and blurred, too small to read surely")):
+        pixels = cv2.GaussianBlur(crop, (0, 0), blur) if blur else crop
+        mask = score_ink(pixels, InkRule("otsu", 0, 255))
+        glyphs = segment(mask, max_digits=7, scale=mask.shape[0] / pixels.shape[0])
+        assert glyphs.problem == "" and len(glyphs.images) == 3
+        assert blur_problem(glyphs, pixels) == problem
