@@ -192,6 +192,9 @@ def blur_problem(glyphs: Glyphs, crop_bgr: Image) -> str:
     return f"digits {glyphs.source_height:.0f} px high and blurred, too small to read surely"
 
 
+_SQRT_2PI = float(np.sqrt(2 * np.pi))
+
+
 def edge_blur_px(crop_bgr: Image) -> float:
     """How far the crop's sharpest edges are smeared: the sigma, in captured pixels, of the
     Gaussian blur that smears a sharp edge as much. An edge of contrast C blurred by sigma
@@ -203,9 +206,6 @@ def edge_blur_px(crop_bgr: Image) -> float:
     (steepest,) = _percentiles(cv2.convertScaleAbs(cv2.magnitude(dx, dy)), 99.5)
     low, high = _percentiles(value, 10, 99)
     return (high - low) / (_SQRT_2PI * steepest) if steepest > 0 else float("inf")
-
-
-_SQRT_2PI = float(np.sqrt(2 * np.pi))
 
 
 def _percentiles(image: Image, *percents: float) -> list[int]:
