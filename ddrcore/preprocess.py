@@ -8,7 +8,7 @@ and dropped: the profile's format puts the decimal point back.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import median
 from typing import Any
 
@@ -32,6 +32,12 @@ _MAX_WIDTH_OF_HEIGHT = 1.15
 # Centre to centre; a narrow "1" beside a dropped comma is the widest real case (~2.1).
 _MAX_PITCH_OF_HEIGHT = 2.6
 _MIN_FILL = 0.12
+# A glyph this much wider than the typical one and taller too (by a few pixels) is a digit
+# that blur ran into its neighbour or into the comma below it: a soft "8" filled in and joined
+# to its comma reads as a sure "6". Generated songs, all profiles: 23 of about 1,500 reads of
+# digits blurred 0.8 px or more at 640x360 and 768x432; never a crisp capture or a larger one.
+_RUN_TOGETHER_WIDTH = 1.3
+_RUN_TOGETHER_TALLER = 0.08
 # A piece of a digit broken by blur is at least this tall and wide (of the digit height);
 # JPEG specks and slivers beside a stroke are smaller.
 _BROKEN_PIECE_OF_HEIGHT = 0.2
@@ -69,6 +75,9 @@ class Glyphs:
     source_height: float = 0.0
     problem: str = ""
     bold_font: bool = False
+    # How far the crop's edges are smeared, in captured pixels (edge_blur_px); measured by
+    # with_blur for small digits only, 0.0 where not measured.
+    blur_px: float = 0.0
 
 
 def crop(frame: Image, region: Region) -> Image:
@@ -181,14 +190,19 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
     )
 
 
-def blur_problem(glyphs: Glyphs, crop_bgr: Image) -> str:
-    """Why these glyphs are too small for how blurred the crop is ("" when they are legible):
-    their height over the crop's edge blur (in captured pixels, at least 1) must reach
-    MIN_DIGIT_PX. Only small digits are measured; large ones stay legible at any blur seen."""
+def with_blur(glyphs: Glyphs, crop_bgr: Image) -> Glyphs:
+    """``glyphs`` with the crop's edge blur measured, if their digits are small enough for
+    blur to matter (large ones stay legible at any blur seen)."""
     if glyphs.problem or not 0 < glyphs.source_height < _BLUR_CHECKED_BELOW_PX:
-        return ""
-    blur = edge_blur_px(crop_bgr)
-    if glyphs.source_height / max(1.0, blur) >= MIN_DIGIT_PX:
+        return glyphs
+    return replace(glyphs, blur_px=edge_blur_px(crop_bgr))
+
+
+def blur_problem(glyphs: Glyphs) -> str:
+    """Why these glyphs are too small for how blurred their crop is ("" when they are
+    legible): their height over the blur (in captured pixels, at least 1) must reach
+    MIN_DIGIT_PX. Needs the blur measured by :func:`with_blur`."""
+    if glyphs.source_height / max(1.0, glyphs.blur_px) >= MIN_DIGIT_PX:
         return ""
     return f"digits {glyphs.source_height:.0f} px high and blurred, too small to read surely"
 
@@ -329,6 +343,11 @@ def _layout_problem(boxes: list[_Box], height: int, max_digits: int) -> str:
     for (x0, _, w0, _), (x1, _, w1, _) in itertools.pairwise(boxes):
         if (x1 + w1 / 2) - (x0 + w0 / 2) > _MAX_PITCH_OF_HEIGHT * height:
             return "glyphs too far apart"
+    if len(boxes) > 1:
+        typical_width = float(median([w for _, _, w, _ in boxes]))
+        for _x, _y, w, h in boxes:
+            if w >= _RUN_TOGETHER_WIDTH * typical_width and h >= height + max(2, _RUN_TOGETHER_TALLER * height):
+                return "digits run together"
     return ""
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from .engines import OcrEngine
 from .parse import Score, parse_score
-from .preprocess import Image, blur_problem, crop, score_ink, segment
+from .preprocess import Image, blur_problem, crop, score_ink, segment, with_blur
 from .profiles import Player, Profile
 from .regions import Region
 
@@ -107,12 +107,12 @@ class ScoreReader:
     def _read_pixels(self, pixels: Image, region: Region) -> ScoreRead:
         mask = score_ink(pixels, self.profile.ink)
         scale = mask.shape[0] / region.h
-        glyphs = segment(mask, self.profile.format.max_digits, self.profile.ink.bold_font, scale)
-        problem = glyphs.problem or blur_problem(glyphs, pixels)
+        glyphs = with_blur(segment(mask, self.profile.format.max_digits, self.profile.ink.bold_font, scale), pixels)
+        problem = glyphs.problem or blur_problem(glyphs)
         if problem:
             return ScoreRead(None, "", 0.0, problem)
         read = self.engine.read_digits(glyphs)
         if read.confidence < MIN_CONFIDENCE:
-            return ScoreRead(None, read.digits, read.confidence, f"unsure ({read.confidence:.2f})")
+            return ScoreRead(None, read.digits, read.confidence, read.problem or f"unsure ({read.confidence:.2f})")
         score, problem = parse_score(read.digits, len(glyphs.images), self.profile.format)
         return ScoreRead(score, read.digits, read.confidence, problem)

@@ -21,10 +21,12 @@ ENGINE_NAMES: tuple[str, ...] = ("auto", "glyph", "tesserocr", "pytesseract")
 
 @dataclass(frozen=True, slots=True)
 class DigitText:
-    """What an engine read: ``digits`` (only 0-9, possibly empty) and ``confidence`` in 0..1."""
+    """What an engine read: ``digits`` (only 0-9, possibly empty) and ``confidence`` in 0..1;
+    ``problem`` may say why a read is unsure (shown instead of the confidence)."""
 
     digits: str
     confidence: float
+    problem: str = ""
 
 
 class OcrEngine(Protocol):

@@ -131,12 +131,25 @@ class GlyphEngine:
     def match(self, glyph: Image) -> GlyphMatch:
         return self.match_all((glyph,))[0]
 
+    def digit_similarities(self, glyphs: tuple[Image, ...]) -> dict[str, NDArray[np.float32]]:
+        """Per digit with templates: each glyph's similarity to that digit's likest template."""
+        per_digit = self._per_digit(glyph_features(glyphs))
+        return {digit: per_digit[:, k] for k, digit in enumerate(self._labels)}
+
+    def _per_digit(self, features: NDArray[np.float32]) -> NDArray[np.float32]:
+        """One row per glyph, one column per digit (in ``self._labels`` order): the best similarity."""
+        per_digit: NDArray[np.float32] = np.maximum.reduceat(features @ self._columns, self._starts, axis=1)
+        return per_digit
+
     def match_all(self, glyphs: tuple[Image, ...]) -> list[GlyphMatch]:
         """Each glyph's best digit, its similarity, and its lead over the best other digit."""
-        features = glyph_features(glyphs)
-        per_digit = np.maximum.reduceat(features @ self._columns, self._starts, axis=1)
+        return self.match_features(glyph_features(glyphs))
+
+    def match_features(self, features: NDArray[np.float32]) -> list[GlyphMatch]:
+        """:meth:`match_all` for glyphs already described by :func:`glyph_features` (one row each)."""
+        per_digit = self._per_digit(features)
         if per_digit.shape[1] < 2:
-            per_digit = np.hstack([per_digit, np.full((len(glyphs), 1), -1.0, np.float32)])
+            per_digit = np.hstack([per_digit, np.full((len(features), 1), -1.0, np.float32)])
         # Python floats and ints up front: one conversion per array, not one per element.
         best_digit = per_digit.argmax(axis=1)
         two_best = np.sort(per_digit, axis=1)[:, :-3:-1]
@@ -233,6 +246,28 @@ def _agrees_with_label(features: NDArray[np.float32], label: NDArray[np.intp], l
     typical[rows, label] = -np.inf
     likest = typical.argmax(axis=1)
     agrees: NDArray[np.bool_] = (own >= typical[rows, likest]) | (closest[rows, likest] < NEAR_COPY)
+    # Near copies of another digit out first: a sample misread several times over would
+    # otherwise outvote its true copies among their neighbours.
+    kept = np.flatnonzero(agrees)
+    agrees[kept] = _neighbours_agree(similarity[np.ix_(kept, kept)], label[kept])
+    return agrees
+
+
+# How many of a sample's most alike other samples vote on its label.
+LABEL_NEIGHBOURS = 5
+
+
+def _neighbours_agree(similarity: NDArray[np.float32], label: NDArray[np.intp]) -> NDArray[np.bool_]:
+    """Which samples carry the label of at least half their nearest other samples (the
+    diagonal of ``similarity`` is NaN). Tesseract misreads small, soft digits now and then
+    (a DDR "4" as "3"); such a sample sits among its true digit's samples and is outvoted
+    there, however unlike that digit's typical sample it is."""
+    k = min(LABEL_NEIGHBOURS, len(label) - 1)
+    if k < 1:
+        return np.ones(len(label), np.bool_)
+    nearest = np.argpartition(-np.nan_to_num(similarity, nan=-np.inf), k - 1, axis=1)[:, :k]
+    same = (label[nearest] == label[:, None]).sum(axis=1)
+    agrees: NDArray[np.bool_] = 2 * same >= k
     return agrees
 
 
@@ -254,6 +289,12 @@ LEARN_CONFIDENCE = 0.9
 # Tesseract misreads game digits at confidences up to ~0.8; alone (nothing learned yet) it
 # must be at least this sure.
 FALLBACK_CONFIDENCE = 0.85
+# Tesseract alone reads digits under this many captured pixels high wrong at any confidence:
+# on generated DDR songs 19 of 470 reads of 10-13 px digits at 0.85 and more, a "4" as a "3"
+# at 0.95 (soft 640x360); 6 of 480 at 14-17 px. Under it, it only teaches the matcher (where a
+# stray label is outvoted) until the matcher knows all ten digits.
+TESSERACT_ALONE_MIN_PX = 14
+LEARNING_SMALL_DIGITS = "learning the game's digits (small digits are read once all ten are learned)"
 # Templates cut from the game's own pixels match a clean glyph at 0.95 and more; a glyph
 # below this is smeared (a digit changing under video compression) and needs a second opinion.
 LEARNED_SURE = 0.9
@@ -277,6 +318,19 @@ SMALL_DIGIT_MARGIN = 0.08
 
 def _small(glyphs: Glyphs) -> bool:
     return 0 < glyphs.source_height < SMALL_DIGIT_PX
+
+
+# Digits whose crop's edges are smeared this far (captured pixels, measured for small digits
+# only: see preprocess.with_blur) are a soft capture: crisp ones measure 0.58-0.82 on every
+# profile, blurred 0.6 px and more 0.85-1.4. There Tesseract misreads a digit the way the
+# matcher is unsure of it (a soft "8" is a "6" to both, the matcher 0.000-0.028 ahead: 4 wrong
+# scores on the generic songs at 640x360-768x432), so it may only confirm a digit the matcher
+# already prefers, by MIN_MARGIN, at CLEAR_SIMILARITY or more.
+SOFT_BLUR_PX = 0.9
+
+
+def _soft(glyphs: Glyphs) -> bool:
+    return glyphs.blur_px >= SOFT_BLUR_PX
 
 
 def _sure(match: GlyphMatch, similarity: float, margin: float = MIN_MARGIN) -> bool:
@@ -315,6 +369,8 @@ class AutoEngine:
         self._base_templates = glyph.templates
         self._saved_s: float | None = None
         self._unsaved = False
+        # What the learner's samples read so far, before all ten digits are known.
+        self._partial: GlyphEngine | None = None
         if learner is not None and self.store is not None:
             learner.samples = load_samples(self.store)
             if learner.complete:
@@ -332,6 +388,8 @@ class AutoEngine:
         unsure = self.glyph.unsure(matches, glyphs)
         if not unsure:
             return DigitText(digits, confidence)
+        if _soft(glyphs) and not all(_sure(matches[i], CLEAR_SIMILARITY) for i in unsure):
+            return DigitText(digits, 0.0)  # see SOFT_BLUR_PX
         if self.fallback is None:
             return self.glyph.read_digits(glyphs)
         second = self.fallback.read_digits(glyphs)
@@ -349,6 +407,7 @@ class AutoEngine:
         if self.learner is None or not self.learner.add(glyphs, digits, positions):
             return
         self._unsaved = True
+        self._partial = None
         if self.learner.complete:
             self.glyph = self._learned_engine()
             self.save(force=False)
@@ -382,6 +441,38 @@ class AutoEngine:
         read = self.fallback.read_digits(glyphs)
         if read.confidence < FALLBACK_CONFIDENCE:
             return DigitText(read.digits, 0.0)
-        if read.confidence >= LEARN_CONFIDENCE and len(read.digits) == len(glyphs.images):
+        if len(read.digits) != len(glyphs.images):
+            return read  # reported as not matching the digits seen
+        if len(read.digits) == 1 and read.digits != "0":
+            # A one-digit score is a song's start: 0. Tesseract reads a lone soft "0" as "4"
+            # at 0.91 (DDR at 768x432, blurred), and learned, the "4" would be read back.
+            return DigitText(read.digits, 0.0)
+        if self._contradicts_learned(glyphs, read.digits):
+            return DigitText(read.digits, 0.0)
+        if read.confidence >= LEARN_CONFIDENCE:
             self._learn(glyphs, read.digits)
+        if 0 < glyphs.source_height < TESSERACT_ALONE_MIN_PX:
+            return DigitText(read.digits, 0.0, LEARNING_SMALL_DIGITS)
         return read
+
+    def _contradicts_learned(self, glyphs: Glyphs, digits: str) -> bool:
+        """Whether a glyph is likelier another digit than Tesseract's, by the digits learned so
+        far: less like Tesseract's digit than like another learned one, or, Tesseract's digit
+        not learned yet, a near copy of another (a soft DDR "0" that Tesseract calls "6")."""
+        if self.learner is None:
+            return False
+        if self._partial is None:
+            self._partial = GlyphEngine(self.learner.templates())
+        if not self._partial.templates:
+            return False
+        similarity = self._partial.digit_similarities(glyphs.images)
+        likest = np.stack(list(similarity.values()), axis=1)
+        labels = list(similarity)
+        for i, digit in enumerate(digits):
+            best = int(likest[i].argmax())
+            if labels[best] == digit:
+                continue
+            own = similarity.get(digit)
+            if (own[i] if own is not None else NEAR_COPY) <= likest[i, best]:
+                return True
+        return False
