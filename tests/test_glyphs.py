@@ -103,6 +103,18 @@ def test_digits_broken_apart_left_of_the_rest_are_reported() -> None:
     assert segment(_broken_across_middle(mask, [0, 1]), max_digits=7).problem == "a digit broken apart"
 
 
+def test_a_digit_run_into_its_comma_is_reported() -> None:
+    # A soft 640x360 capture of "328,439": blur filled the "8" and joined it to the comma below
+    # it. The joined glyph matched a "6" better than any "8" learned.
+    mask = _text_mask("328,439")
+    assert segment(mask, max_digits=9).problem == ""
+    eight, comma = _glyph_columns(mask)[2:4]
+    joined = mask.copy()
+    rows = np.flatnonzero(np.any(mask[:, comma] > 0, axis=1))
+    joined[rows[0] : rows[0] + 3, eight[-1] - 2 : comma[-1] + 1] = 255
+    assert segment(joined, max_digits=9).problem == "digits run together"
+
+
 def test_a_piece_ending_above_the_baseline_is_part_of_a_digit() -> None:
     # "881,455" where blur left the 4 only its stem (a "1") and, beside it, a piece of its
     # crossbar below the digits' middle: not a comma, which reaches down to the baseline.
