@@ -34,7 +34,7 @@ _MAX_PITCH_OF_HEIGHT = 2.6
 _MIN_FILL = 0.12
 # A glyph this much wider than the typical one and taller too (by a few pixels) is a digit
 # that blur ran into its neighbour or into the comma below it: a soft "8" filled in and joined
-# to its comma reads as a sure "6". Generated songs, all profiles: 23 of about 1,500 reads of
+# to its comma reads as a sure "6". Generated songs, all profiles: 23 of about 1,700 reads of
 # digits blurred 0.8 px or more at 640x360 and 768x432; never a crisp capture or a larger one.
 _RUN_TOGETHER_WIDTH = 1.3
 _RUN_TOGETHER_TALLER = 0.08

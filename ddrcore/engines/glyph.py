@@ -289,10 +289,11 @@ LEARN_CONFIDENCE = 0.9
 # Tesseract misreads game digits at confidences up to ~0.8; alone (nothing learned yet) it
 # must be at least this sure.
 FALLBACK_CONFIDENCE = 0.85
-# Tesseract alone reads digits under this many captured pixels high wrong at any confidence:
-# on generated DDR songs 19 of 470 reads of 10-13 px digits at 0.85 and more, a "4" as a "3"
-# at 0.95 (soft 640x360); 6 of 480 at 14-17 px. Under it, it only teaches the matcher (where a
-# stray label is outvoted) until the matcher knows all ten digits.
+# Tesseract alone reads digits under this many captured pixels high wrong at any confidence.
+# Its reads at 0.85 and more on generated DDR songs (640x360-896x504, crisp to blurred 1 px):
+# 18 wrong of 502 at 10-13 px (a "4" as a "3" at 0.95), 6 of 404 at 14-17 px (half of them a
+# lone "0" as a "4"), none of 116 at 18 px and up. Under it, Tesseract only teaches the matcher
+# (where a stray label is outvoted) until the matcher knows all ten digits.
 TESSERACT_ALONE_MIN_PX = 14
 LEARNING_SMALL_DIGITS = "learning the game's digits (small digits are read once all ten are learned)"
 # Templates cut from the game's own pixels match a clean glyph at 0.95 and more; a glyph
@@ -322,10 +323,11 @@ def _small(glyphs: Glyphs) -> bool:
 
 # Digits whose crop's edges are smeared this far (captured pixels, measured for small digits
 # only: see preprocess.with_blur) are a soft capture: crisp ones measure 0.58-0.82 on every
-# profile, blurred 0.6 px and more 0.85-1.4. There Tesseract misreads a digit the way the
-# matcher is unsure of it (a soft "8" is a "6" to both, the matcher 0.000-0.028 ahead: 4 wrong
-# scores on the generic songs at 640x360-768x432), so it may only confirm a digit the matcher
-# already prefers, by MIN_MARGIN, at CLEAR_SIMILARITY or more.
+# profile; blurred 0.6 px and more, 0.85-1.4 (DDR's thin font 0.7-0.9, where Tesseract
+# agreeing was never wrong). In a soft capture Tesseract misreads a digit the way the matcher
+# is unsure of it (a soft "8" is a "6" to both, the matcher 0.000-0.028 ahead: 4 wrong scores
+# on the generic songs at 640x360-768x432), so it may only confirm a digit the matcher already
+# prefers, by MIN_MARGIN, at CLEAR_SIMILARITY or more.
 SOFT_BLUR_PX = 0.9
 
 
