@@ -295,7 +295,7 @@ FALLBACK_CONFIDENCE = 0.85
 # lone "0" as a "4"), none of 116 at 18 px and up. Under it, Tesseract only teaches the matcher
 # (where a stray label is outvoted) until the matcher knows all ten digits.
 TESSERACT_ALONE_MIN_PX = 14
-LEARNING_SMALL_DIGITS = "learning the game's digits (small digits are read once all ten are learned)"
+LEARNING_SMALL_DIGITS = "learning the game's digits: small ones are read once all ten are known"
 # Templates cut from the game's own pixels match a clean glyph at 0.95 and more; a glyph
 # below this is smeared (a digit changing under video compression) and needs a second opinion.
 LEARNED_SURE = 0.9
