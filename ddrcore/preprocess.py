@@ -343,11 +343,11 @@ def _layout_problem(boxes: list[_Box], height: int, max_digits: int) -> str:
     for (x0, _, w0, _), (x1, _, w1, _) in itertools.pairwise(boxes):
         if (x1 + w1 / 2) - (x0 + w0 / 2) > _MAX_PITCH_OF_HEIGHT * height:
             return "glyphs too far apart"
-    if len(boxes) > 1:
-        typical_width = float(median([w for _, _, w, _ in boxes]))
-        for _x, _y, w, h in boxes:
-            if w >= _RUN_TOGETHER_WIDTH * typical_width and h >= height + max(2, _RUN_TOGETHER_TALLER * height):
-                return "digits run together"
+    taller = height + max(2, _RUN_TOGETHER_TALLER * height)
+    tall_widths = [w for _, _, w, h in boxes if h >= taller]
+    # The median only when some glyph is that tall: it is the rare case, and reads are counted in microseconds.
+    if tall_widths and max(tall_widths) >= _RUN_TOGETHER_WIDTH * float(median([w for _, _, w, _ in boxes])):
+        return "digits run together"
     return ""
 
 
