@@ -291,10 +291,11 @@ LEARN_CONFIDENCE = 0.9
 FALLBACK_CONFIDENCE = 0.85
 # Tesseract alone reads digits under this many captured pixels high wrong at any confidence.
 # Its reads at 0.85 and more on generated DDR songs (640x360-896x504, crisp to blurred 1 px):
-# 18 wrong of 502 at 10-13 px (a "4" as a "3" at 0.95), 6 of 404 at 14-17 px (half of them a
-# lone "0" as a "4"), none of 116 at 18 px and up. Under it, Tesseract only teaches the matcher
-# (where a stray label is outvoted) until the matcher knows all ten digits.
-TESSERACT_ALONE_MIN_PX = 14
+# 19 wrong of 520 under 15 px (a "4" as a "3" at 0.95), 5 of 386 at 15-17 px (a lone "0" as
+# "4" three times, caught by the lone-digit rule; "10010" as "10610" and "54928" as "94928",
+# against digits already learned), none of 116 at 18 px and up. Under it, Tesseract only
+# teaches the matcher (where a stray label is outvoted) until the matcher knows all ten digits.
+TESSERACT_ALONE_MIN_PX = 15
 LEARNING_SMALL_DIGITS = "learning the game's digits: small ones are read once all ten are known"
 # Templates cut from the game's own pixels match a clean glyph at 0.95 and more; a glyph
 # below this is smeared (a digit changing under video compression) and needs a second opinion.
