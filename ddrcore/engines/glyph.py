@@ -391,7 +391,7 @@ class AutoEngine:
         unsure = self.glyph.unsure(matches, glyphs)
         if not unsure:
             return DigitText(digits, confidence)
-        if _soft(glyphs) and not all(_sure(matches[i], CLEAR_SIMILARITY) for i in unsure):
+        if _soft(glyphs) and not all(_sure(matches[i], CLEAR_SIMILARITY, MIN_MARGIN) for i in unsure):
             return DigitText(digits, 0.0)  # see SOFT_BLUR_PX
         if self.fallback is None:
             return self.glyph.read_digits(glyphs)
