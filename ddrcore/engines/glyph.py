@@ -107,13 +107,13 @@ class GlyphEngine:
         # Learned templates (the game's own pixels) match clean glyphs so closely that less
         # means a smeared glyph; drawn reference art never matches that well.
         self.sure_similarity = sure_similarity
-        self._labels = sorted(self.templates)
-        rows = [feature for digit in self._labels for feature in self.templates[digit]]
+        self.labels = sorted(self.templates)
+        rows = [feature for digit in self.labels for feature in self.templates[digit]]
         # One column per template, stored contiguous: a product with a transposed view costs
         # NumPy 3x as much.
         self._columns = np.ascontiguousarray(np.stack(rows).T) if rows else np.zeros((FEATURE_SIZE**2, 0), np.float32)
         # Templates are grouped by digit; np.maximum.reduceat takes each digit's best at once.
-        counts = [len(self.templates[d]) for d in self._labels]
+        counts = [len(self.templates[d]) for d in self.labels]
         self._starts = np.cumsum([0, *counts[:-1]]).astype(np.intp)
 
     @classmethod
@@ -126,18 +126,14 @@ class GlyphEngine:
 
     @property
     def has_templates(self) -> bool:
-        return set(self._labels) >= set("0123456789")
+        return set(self.labels) >= set("0123456789")
 
     def match(self, glyph: Image) -> GlyphMatch:
         return self.match_all((glyph,))[0]
 
-    def digit_similarities(self, glyphs: tuple[Image, ...]) -> dict[str, NDArray[np.float32]]:
-        """Per digit with templates: each glyph's similarity to that digit's likest template."""
-        per_digit = self._per_digit(glyph_features(glyphs))
-        return {digit: per_digit[:, k] for k, digit in enumerate(self._labels)}
-
-    def _per_digit(self, features: NDArray[np.float32]) -> NDArray[np.float32]:
-        """One row per glyph, one column per digit (in ``self._labels`` order): the best similarity."""
+    def similarities(self, features: NDArray[np.float32]) -> NDArray[np.float32]:
+        """One row per glyph (rows of :func:`glyph_features`), one column per digit in
+        ``self.labels``: the glyph's similarity to that digit's likest template."""
         per_digit: NDArray[np.float32] = np.maximum.reduceat(features @ self._columns, self._starts, axis=1)
         return per_digit
 
@@ -147,13 +143,13 @@ class GlyphEngine:
 
     def match_features(self, features: NDArray[np.float32]) -> list[GlyphMatch]:
         """:meth:`match_all` for glyphs already described by :func:`glyph_features` (one row each)."""
-        per_digit = self._per_digit(features)
+        per_digit = self.similarities(features)
         if per_digit.shape[1] < 2:
             per_digit = np.hstack([per_digit, np.full((len(features), 1), -1.0, np.float32)])
         # Python floats and ints up front: one conversion per array, not one per element.
         best_digit = per_digit.argmax(axis=1)
         two_best = np.sort(per_digit, axis=1)[:, :-3:-1]
-        labels = self._labels
+        labels = self.labels
         return [
             GlyphMatch(labels[i], b, b - s) for i, (b, s) in zip(best_digit.tolist(), two_best.tolist(), strict=True)
         ]
@@ -468,14 +464,11 @@ class AutoEngine:
             self._partial = GlyphEngine(self.learner.templates())
         if not self._partial.templates:
             return False
-        similarity = self._partial.digit_similarities(glyphs.images)
-        likest = np.stack(list(similarity.values()), axis=1)
-        labels = list(similarity)
-        for i, digit in enumerate(digits):
-            best = int(likest[i].argmax())
-            if labels[best] == digit:
-                continue
-            own = similarity.get(digit)
-            if (own[i] if own is not None else NEAR_COPY) <= likest[i, best]:
+        labels = self._partial.labels
+        similarity = self._partial.similarities(glyph_features(glyphs.images))
+        for row, digit in zip(similarity, digits, strict=True):
+            best = int(row.argmax())
+            own = row[labels.index(digit)] if digit in labels else NEAR_COPY
+            if labels[best] != digit and own <= row[best]:
                 return True
         return False
