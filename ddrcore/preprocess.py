@@ -146,16 +146,23 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
     height, width = mask.shape
     noise_area = max(3, height * width // 2000)
     component_boxes: dict[int, _Box] = {}
+    # The components' pixel counts: a glyph's ink without counting it again.
+    areas: list[int] = stats[:, cv2.CC_STAT_AREA].tolist()
     for i, (x, y, w, h, area) in enumerate(stats.tolist()):
-        if i > 0 and area >= noise_area and not _frame_line((x, y, w, h), area, width, height):
-            component_boxes[i] = (x, y, w, h)
+        if i == 0 or area < noise_area:
+            continue
+        # The edge test inline: a score has a component per digit, and calls cost more than it.
+        if x == 0 or y == 0 or x + w == width or y + h == height:
+            if _frame_line((x, y, w, h), area, width, height):
+                continue
+        component_boxes[i] = (x, y, w, h)
     if not component_boxes:
         return Glyphs(problem="no ink")
     groups = _group_by_column(component_boxes)
     tallest = max(box[3] for _, box in groups)
     if tallest < _MIN_DIGIT_HEIGHT_OF_REGION * height:
         return Glyphs(problem="no digits")
-    pieces = []
+    pieces: list[_Piece] = []
     short: list[_Box] = []
     for members, (x, y, w, h) in groups:
         if h < _DIGIT_HEIGHT_OF_TALLEST * tallest:
@@ -164,23 +171,25 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
         box_labels = labels[y : y + h, x : x + w]
         if len(members) == 1:
             glyph = cv2.inRange(box_labels, members[0], members[0])
+            ink = areas[members[0]]
         else:
             glyph = np.isin(box_labels, members).astype(np.uint8) * 255
-        pieces.append((glyph, (x, y, w, h)))
+            ink = sum(areas[i] for i in members)
+        pieces.append((glyph, (x, y, w, h), ink))
     pieces = _split_touching(pieces)
-    digit_height = int(median([b[3] for _, b in pieces]))
-    boxes = [b for _, b in pieces]
+    digit_height = int(median([b[3] for _, b, _ in pieces]))
+    boxes = [b for _, b, _ in pieces]
     problem = _layout_problem(boxes, digit_height, max_digits) or _broken_glyph(boxes, short, digit_height, mask.shape)
-    if not problem and any(_touches_edge(box, width, height) for box in boxes):
+    if not problem and any(x == 0 or y == 0 or x + w == width or y + h == height for x, y, w, h in boxes):
         # A cut "8" reads as a clear "1", and so does a stroke of background reaching into an
         # empty region; a region holds its digits with room on every side.
         problem = "a digit is cut by the region's edge"
-    if not problem and any(cv2.countNonZero(glyph) < _MIN_FILL * w * h for glyph, (_, _, w, h) in pieces):
+    if not problem and any(ink < _MIN_FILL * w * h for _, (_, _, w, h), ink in pieces):
         problem = "hollow glyph"
     source_height = digit_height / scale
     if not problem and source_height < MIN_DIGIT_PX:
         problem = f"digits {source_height:.0f} px high, too small to read surely"
-    images = tuple(glyph for glyph, _ in pieces)
+    images = tuple(glyph for glyph, _, _ in pieces)
     return Glyphs(
         images=images,
         digit_height=digit_height,
@@ -232,6 +241,8 @@ def _percentiles(image: Image, *percents: float) -> list[int]:
 
 
 _Box = tuple[int, int, int, int]
+# A glyph's image, its box in the mask and its count of ink pixels.
+_Piece = tuple[Image, _Box, int]
 
 
 def _touches_edge(box: _Box, width: int, height: int) -> bool:
@@ -251,18 +262,18 @@ def _frame_line(box: _Box, area: int, width: int, height: int) -> bool:
     return upright or lying or sparse
 
 
-def _split_touching(pieces: list[tuple[Image, _Box]]) -> list[tuple[Image, _Box]]:
+def _split_touching(pieces: list[_Piece]) -> list[_Piece]:
     """Split a glyph as wide as several digits (neighbours touching after blur or scaling)
     at its thinnest columns."""
-    narrow = [b[2] for _, b in pieces if b[2] <= _MAX_WIDTH_OF_HEIGHT * b[3]]
+    narrow = [b[2] for _, b, _ in pieces if b[2] <= _MAX_WIDTH_OF_HEIGHT * b[3]]
     if not narrow or len(narrow) == len(pieces):
         return pieces
     digit_width = float(median(narrow))
-    out: list[tuple[Image, _Box]] = []
-    for glyph, (x, y, w, h) in pieces:
+    out: list[_Piece] = []
+    for glyph, (x, y, w, h), ink in pieces:
         parts = round(w / digit_width)
         if w <= _MAX_WIDTH_OF_HEIGHT * h or not 2 <= parts <= 4:
-            out.append((glyph, (x, y, w, h)))
+            out.append((glyph, (x, y, w, h), ink))
             continue
         ink_per_column = np.count_nonzero(glyph, axis=0)
         cuts = [0]
@@ -277,9 +288,8 @@ def _split_touching(pieces: list[tuple[Image, _Box]]) -> list[tuple[Image, _Box]
             rows = np.flatnonzero(part.any(axis=1))
             if rows.size == 0:
                 continue
-            out.append(
-                (part[rows[0] : rows[-1] + 1], (x + left, y + int(rows[0]), right - left, int(rows[-1] - rows[0] + 1)))
-            )
+            top, bottom = int(rows[0]), int(rows[-1]) + 1
+            out.append((part[top:bottom], (x + left, y + top, right - left, bottom - top), int(ink_per_column[left:right].sum())))
     return out
 
 
@@ -291,15 +301,18 @@ def _group_by_column(boxes: dict[int, _Box]) -> list[tuple[list[int], _Box]]:
     (x, y, w, h). Returns each group's components and the box around them, left to right.
     """
     groups: list[tuple[list[int], _Box]] = []
+    gx = gy = gw = gh = 0
     for i, (x, y, w, h) in sorted(boxes.items(), key=lambda item: item[1][0]):
         if groups:
-            members, (gx, gy, gw, gh) = groups[-1]
-            x_overlap = min(gx + gw, x + w) - max(gx, x)
-            y_gap = max(gy, y) - min(gy + gh, y + h)
-            if x_overlap > 0.5 * min(w, gw) and y_gap < 0.25 * max(h, gh):
+            # Plain comparisons, not min() and max(): this runs for every component of every read.
+            x_overlap = (gx + gw if gx + gw < x + w else x + w) - (gx if gx > x else x)
+            y_gap = (gy if gy > y else y) - (gy + gh if gy + gh < y + h else y + h)
+            if x_overlap > 0.5 * (w if w < gw else gw) and y_gap < 0.25 * (h if h > gh else gh):
                 x0, y0 = min(gx, x), min(gy, y)
-                groups[-1] = ([*members, i], (x0, y0, max(gx + gw, x + w) - x0, max(gy + gh, y + h) - y0))
+                gx, gy, gw, gh = x0, y0, max(gx + gw, x + w) - x0, max(gy + gh, y + h) - y0
+                groups[-1] = ([*groups[-1][0], i], (gx, gy, gw, gh))
                 continue
+        gx, gy, gw, gh = x, y, w, h
         groups.append(([i], (x, y, w, h)))
     return groups
 
