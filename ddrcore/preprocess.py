@@ -144,21 +144,12 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
     # 16-bit labels: score crops are far below 65,536 components, and OpenCV labels them twice as fast.
     _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_16U, cv2.CCL_DEFAULT)
     height, width = mask.shape
-    noise_area = max(3, height * width // 2000)
-    component_boxes: dict[int, _Box] = {}
-    # The components' pixel counts: a glyph's ink without counting it again.
-    areas: list[int] = stats[:, cv2.CC_STAT_AREA].tolist()
-    for i, (x, y, w, h, area) in enumerate(stats.tolist()):
-        if i == 0 or area < noise_area:
-            continue
-        # The edge test inline: a score has a component per digit, and calls cost more than it.
-        if x == 0 or y == 0 or x + w == width or y + h == height:
-            if _frame_line((x, y, w, h), area, width, height):
-                continue
-        component_boxes[i] = (x, y, w, h)
+    component_boxes = _glyph_components(stats.tolist(), width, height)
     if not component_boxes:
         return Glyphs(problem="no ink")
     groups = _group_by_column(component_boxes)
+    # The components' pixel counts: a glyph's ink without counting it again.
+    areas: list[int] = stats[:, cv2.CC_STAT_AREA].tolist()
     tallest = max(box[3] for _, box in groups)
     if tallest < _MIN_DIGIT_HEIGHT_OF_REGION * height:
         return Glyphs(problem="no digits")
@@ -250,6 +241,19 @@ def _touches_edge(box: _Box, width: int, height: int) -> bool:
     return x == 0 or y == 0 or x + w == width or y + h == height
 
 
+def _glyph_components(stats: list[list[int]], width: int, height: int) -> dict[int, _Box]:
+    """The box of each component that may be a glyph or part of one: not the background, a
+    speck, or the panel's border."""
+    noise_area = max(3, height * width // 2000)
+    boxes: dict[int, _Box] = {}
+    for i, (x, y, w, h, area) in enumerate(stats):
+        # The edge test inline: a score has a component per digit, and calls cost more than it.
+        on_edge = x == 0 or y == 0 or x + w == width or y + h == height
+        if i > 0 and area >= noise_area and not (on_edge and _frame_line((x, y, w, h), area, width, height)):
+            boxes[i] = (x, y, w, h)
+    return boxes
+
+
 def _frame_line(box: _Box, area: int, width: int, height: int) -> bool:
     """A thin line along the region's edge (the border of the score's panel, caught when the
     region is a few pixels larger than the panel): no digit is that sparse and that long."""
@@ -289,7 +293,8 @@ def _split_touching(pieces: list[_Piece]) -> list[_Piece]:
             if rows.size == 0:
                 continue
             top, bottom = int(rows[0]), int(rows[-1]) + 1
-            out.append((part[top:bottom], (x + left, y + top, right - left, bottom - top), int(ink_per_column[left:right].sum())))
+            part_ink = int(ink_per_column[left:right].sum())
+            out.append((part[top:bottom], (x + left, y + top, right - left, bottom - top), part_ink))
     return out
 
 

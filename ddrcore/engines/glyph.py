@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -54,23 +54,32 @@ def glyph_features(glyphs: tuple[Image, ...]) -> NDArray[np.float32]:
     by_side: dict[int, list[int]] = {}
     for i, glyph in enumerate(glyphs):
         by_side.setdefault(max(glyph.shape), []).append(i)
-    shrunk = np.empty((len(glyphs), FEATURE_SIZE, FEATURE_SIZE), np.float32)
+    shrunk: NDArray[Any] = np.empty((len(glyphs), FEATURE_SIZE, FEATURE_SIZE), np.float32)
     for side, members in by_side.items():
         squares = np.zeros((len(members), side, side), np.float32)
-        for square, i in zip(squares, members, strict=True):
+        for k, i in enumerate(members):
             h, w = glyphs[i].shape
             y0, x0 = (side - h) // 2, (side - w) // 2
-            square[y0 : y0 + h, x0 : x0 + w] = glyphs[i]
+            squares[k, y0 : y0 + h, x0 : x0 + w] = glyphs[i]
         matrix = _shrink_and_blur(side)
-        shrunk[members] = matrix @ squares @ matrix.T
+        if len(by_side) == 1:  # the usual case: no copy into place
+            shrunk = matrix @ squares @ matrix.T
+        else:
+            shrunk[members] = matrix @ squares @ matrix.T
     rows = shrunk.reshape(len(glyphs), FEATURE_SIZE * FEATURE_SIZE)
-    # Sums and products instead of mean() and norm(): on a few short rows NumPy's per-call
-    # overhead is most of the cost.
-    rows -= rows.sum(axis=1, keepdims=True) * np.float32(1 / rows.shape[1])
-    norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))
-    norms[norms == 0] = 1.0
+    # Sums as products with a vector of ones: on a few short rows, NumPy's per-call overhead
+    # is most of the cost, and a matrix-vector product has the least.
+    ones = _ones(rows.shape[1])
+    rows -= (rows @ ones * np.float32(1 / rows.shape[1]))[:, None]
+    norms = np.sqrt((rows * rows) @ ones)
+    np.maximum(norms, np.float32(1e-30), out=norms)  # a blank glyph stays all zeros
     rows /= norms[:, None]
     return rows
+
+
+@lru_cache(maxsize=1)
+def _ones(length: int) -> NDArray[np.float32]:
+    return np.ones(length, np.float32)
 
 
 @lru_cache(maxsize=256)
