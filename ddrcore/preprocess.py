@@ -38,6 +38,11 @@ _MIN_FILL = 0.12
 # digits blurred 0.8 px or more at 640x360 and 768x432; never a crisp capture or a larger one.
 _RUN_TOGETHER_WIDTH = 1.3
 _RUN_TOGETHER_TALLER = 0.08
+# Where the font is known, a glyph this much wider than its widest digit is two run together:
+# ITG's 3x5 font (widest 0.6 of its height), soft songs at 640x360-896x504 (2 seeds, 69,120
+# glyphs): every digit at most 0.667 wide, real frames 0.609; a "7" that blur ran into the
+# decimal point 0.87-0.89, which read as a "1" that Tesseract confirmed.
+_RUN_TOGETHER_OF_WIDEST = 1.25
 # A piece of a digit broken by blur is at least this tall and wide (of the digit height);
 # JPEG specks and slivers beside a stroke are smaller.
 _BROKEN_PIECE_OF_HEIGHT = 0.2
@@ -136,10 +141,14 @@ def _otsu_ink(value: Image) -> Image:
     return cv2.bitwise_not(mask) if cv2.countNonZero(mask) > mask.size // 2 else mask
 
 
-def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float = 1.0) -> Glyphs:
+def segment(
+    mask: Image, max_digits: int, bold_font: bool = False, scale: float = 1.0, widest_digit: float = 0.0
+) -> Glyphs:
     """Cut an ink mask into digit glyphs and check they are laid out like a number.
 
     ``scale``: the mask's size over the captured crop's (see :func:`working_size`).
+    ``widest_digit``: the width over the height of the font's widest digit, where it is known
+    (:attr:`Profile.widest_digit`); a glyph much wider is two run together.
     """
     # 16-bit labels: score crops are far below 65,536 components, and OpenCV labels them twice as fast.
     _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_16U, cv2.CCL_DEFAULT)
@@ -170,7 +179,9 @@ def segment(mask: Image, max_digits: int, bold_font: bool = False, scale: float 
     pieces = _split_touching(pieces)
     digit_height = int(median([b[3] for _, b, _ in pieces]))
     boxes = [b for _, b, _ in pieces]
-    problem = _layout_problem(boxes, digit_height, max_digits) or _broken_glyph(boxes, short, digit_height, mask.shape)
+    problem = _layout_problem(boxes, digit_height, max_digits, widest_digit) or _broken_glyph(
+        boxes, short, digit_height, mask.shape
+    )
     if not problem and any(x == 0 or y == 0 or x + w == width or y + h == height for x, y, w, h in boxes):
         # A cut "8" reads as a clear "1", and so does a stroke of background reaching into an
         # empty region; a region holds its digits with room on every side.
@@ -347,7 +358,7 @@ def _broken_glyph(boxes: list[_Box], short: list[_Box], height: int, region: tup
     return ""
 
 
-def _layout_problem(boxes: list[_Box], height: int, max_digits: int) -> str:
+def _layout_problem(boxes: list[_Box], height: int, max_digits: int, widest_digit: float = 0.0) -> str:
     if len(boxes) > max_digits:
         return f"{len(boxes)} glyphs, more than {max_digits} digits"
     baseline = float(median([y + h for _, y, _, h in boxes]))
@@ -361,6 +372,8 @@ def _layout_problem(boxes: list[_Box], height: int, max_digits: int) -> str:
     for (x0, _, w0, _), (x1, _, w1, _) in itertools.pairwise(boxes):
         if (x1 + w1 / 2) - (x0 + w0 / 2) > _MAX_PITCH_OF_HEIGHT * height:
             return "glyphs too far apart"
+    if widest_digit and max(w for _, _, w, _ in boxes) > _RUN_TOGETHER_OF_WIDEST * widest_digit * height:
+        return "digits run together"
     taller = height + max(2, _RUN_TOGETHER_TALLER * height)
     tall_widths = [w for _, _, w, h in boxes if h >= taller]
     # The median only when some glyph is that tall: it is the rare case, and reads are counted in microseconds.

@@ -73,6 +73,7 @@ class ScoreReader:
         # The last read of each region and the pixels it was read from: between score changes
         # a live capture grabs the same pixels again and again, and they read the same.
         self._last: dict[Region, tuple[bytes, ScoreRead]] = {}
+        self._widest_digit = profile.widest_digit
 
     def regions_for(self, width: int, height: int) -> dict[Player, Region]:
         """The regions to read in a width x height frame; RegionError if one is outside it."""
@@ -107,7 +108,9 @@ class ScoreReader:
     def _read_pixels(self, pixels: Image, region: Region) -> ScoreRead:
         mask = score_ink(pixels, self.profile.ink)
         scale = mask.shape[0] / region.h
-        glyphs = with_blur(segment(mask, self.profile.format.max_digits, self.profile.ink.bold_font, scale), pixels)
+        profile = self.profile
+        glyphs = segment(mask, profile.format.max_digits, profile.ink.bold_font, scale, self._widest_digit)
+        glyphs = with_blur(glyphs, pixels)
         problem = glyphs.problem or blur_problem(glyphs)
         if problem:
             return ScoreRead(None, "", 0.0, problem)

@@ -89,11 +89,13 @@ def test_learned_at_a_small_capture_size_never_reads_a_wrong_score(tesseract: st
 # compressed), where ``auto`` learns the digits from Tesseract's worst reads. Each song read
 # wrong scores before: StepMania 17 (a "3" learned and read as "1"; its 9 px digits blurred
 # 1.15 px are now refused), DDR 10 (Tesseract alone reading 12 px "4"s as "3"s before the
-# matcher knew all ten digits), generic 6 (a soft "8" that both engines call "6").
+# matcher knew all ten digits), generic 6 (a soft "8" that both engines call "6"), ITG 1 (a
+# "7" run into the decimal point, read as "1").
 SOFT_SONGS = {
     "ddr-world": Degradation(scale=0.5, blur_sigma=0.8, jpeg_quality=70, noise_sigma=2.0),
     "generic": Degradation(scale=0.6, blur_sigma=1.0, jpeg_quality=50, noise_sigma=2.0),
     "stepmania": Degradation(scale=0.55, blur_sigma=1.0, jpeg_quality=50, noise_sigma=2.0),
+    "itg-percent": Degradation(scale=0.5, blur_sigma=1.0, jpeg_quality=50, noise_sigma=2.0),
 }
 
 

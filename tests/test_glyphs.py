@@ -116,6 +116,45 @@ def test_a_digit_run_into_its_comma_is_reported() -> None:
     assert segment(joined, max_digits=9).problem == "digits run together"
 
 
+def test_a_digit_run_into_the_decimal_point_is_reported_where_the_font_is_known() -> None:
+    # ITG's "17.31" in a soft 640x360 capture: blur ran the "7" into the point beside it. The
+    # joined glyph is no taller than a digit, only wider than any digit of the font, and it
+    # read as a "1" that Tesseract confirmed.
+    itg = load_profile("itg-percent")
+    assert itg.glyphs is not None
+    assert itg.widest_digit == 0.6  # 3x5 blocks
+    mask = _art_mask(itg.glyphs, "17.31")
+    assert segment(mask, 5, widest_digit=itg.widest_digit).problem == ""
+    seven, point = _glyph_columns(mask)[1:3]
+    joined = mask.copy()
+    joined[-_GAP - _BLOCK : -_GAP, seven[-1] : point[0]] = 255  # the gap along the baseline
+    assert segment(joined, 5).problem == ""  # without the font's widths it passes
+    assert segment(joined, 5, widest_digit=itg.widest_digit).problem == "digits run together"
+
+
+_BLOCK, _GAP = 6, 12
+
+
+def _art_mask(art: dict[str, tuple[str, ...]], text: str) -> Image:
+    """A profile's glyph art set as a line of text (a point is one block on the baseline)."""
+    height = 5 * _BLOCK
+    glyphs = [
+        np.full((_BLOCK, _BLOCK), 255, np.uint8)
+        if ch == "."
+        else np.kron(
+            np.array([[255 if c == "#" else 0 for c in row] for row in art[ch]], np.uint8),
+            np.ones((_BLOCK, _BLOCK), np.uint8),
+        )
+        for ch in text
+    ]
+    mask = np.zeros((height + 2 * _GAP, sum(g.shape[1] + _BLOCK for g in glyphs) + 2 * _GAP), np.uint8)
+    x = _GAP
+    for g in glyphs:
+        mask[_GAP + height - g.shape[0] : _GAP + height, x : x + g.shape[1]] = g
+        x += g.shape[1] + _BLOCK
+    return mask
+
+
 def test_a_piece_ending_above_the_baseline_is_part_of_a_digit() -> None:
     # "881,455" where blur left the 4 only its stem (a "1") and, beside it, a piece of its
     # crossbar below the digits' middle: not a comma, which reaches down to the baseline.

@@ -73,6 +73,14 @@ class Profile:
     def __hash__(self) -> int:
         return hash(self.name)
 
+    @property
+    def widest_digit(self) -> float:
+        """The width over the height of the widest digit in the profile's glyph art (the game's
+        font), or 0.0 where the profile has none."""
+        if not self.glyphs:
+            return 0.0
+        return max(max(len(row) for row in art) / len(art) for art in self.glyphs.values())
+
     def regions_in(self, width: int, height: int) -> dict[Player, Region]:
         """The profile's score regions in a width x height frame, in pixels."""
         return {p: self.regions[p].to_pixels(width, height) for p in PLAYERS}
