@@ -106,9 +106,9 @@ class ScoreReader:
         return read
 
     def _read_pixels(self, pixels: Image, region: Region) -> ScoreRead:
-        mask = score_ink(pixels, self.profile.ink)
-        scale = mask.shape[0] / region.h
         profile = self.profile
+        mask = score_ink(pixels, profile.ink)
+        scale = mask.shape[0] / region.h
         glyphs = segment(mask, profile.format.max_digits, profile.ink.bold_font, scale, self._widest_digit)
         glyphs = with_blur(glyphs, pixels)
         problem = glyphs.problem or blur_problem(glyphs)
@@ -117,5 +117,5 @@ class ScoreReader:
         read = self.engine.read_digits(glyphs)
         if read.confidence < MIN_CONFIDENCE:
             return ScoreRead(None, read.digits, read.confidence, read.problem or f"unsure ({read.confidence:.2f})")
-        score, problem = parse_score(read.digits, len(glyphs.images), self.profile.format)
+        score, problem = parse_score(read.digits, len(glyphs.images), profile.format)
         return ScoreRead(score, read.digits, read.confidence, problem)
