@@ -7,7 +7,15 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ddrcore.engines.glyph import MIN_MARGIN, NEAR_COPY, Feature, GlyphEngine, GlyphLearner, glyph_feature
+from ddrcore.engines.glyph import (
+    MIN_MARGIN,
+    NEAR_COPY,
+    Feature,
+    GlyphEngine,
+    GlyphLearner,
+    art_to_glyph,
+    glyph_feature,
+)
 from ddrcore.preprocess import Image, blur_problem, crop, edge_blur_px, score_ink, segment, with_blur
 from ddrcore.profiles import InkRule, load_profile
 from ddrcore.synth import Degradation, degrade, draw_frame
@@ -127,31 +135,27 @@ def test_a_digit_run_into_the_decimal_point_is_reported_where_the_font_is_known(
     assert segment(mask, 5, widest_digit=itg.widest_digit).problem == ""
     seven, point = _glyph_columns(mask)[1:3]
     joined = mask.copy()
-    joined[-_GAP - _BLOCK : -_GAP, seven[-1] : point[0]] = 255  # the gap along the baseline
+    block = point.size  # the point is one block square
+    joined[-_GAP - block : -_GAP, seven[-1] : point[0]] = 255  # the gap along the baseline
     assert segment(joined, 5).problem == ""  # without the font's widths it passes
     assert segment(joined, 5, widest_digit=itg.widest_digit).problem == "digits run together"
 
 
-_BLOCK, _GAP = 6, 12
+_GAP = 12
 
 
 def _art_mask(art: dict[str, tuple[str, ...]], text: str) -> Image:
-    """A profile's glyph art set as a line of text (a point is one block on the baseline)."""
-    height = 5 * _BLOCK
-    glyphs = [
-        np.full((_BLOCK, _BLOCK), 255, np.uint8)
-        if ch == "."
-        else np.kron(
-            np.array([[255 if c == "#" else 0 for c in row] for row in art[ch]], np.uint8),
-            np.ones((_BLOCK, _BLOCK), np.uint8),
-        )
-        for ch in text
-    ]
-    mask = np.zeros((height + 2 * _GAP, sum(g.shape[1] + _BLOCK for g in glyphs) + 2 * _GAP), np.uint8)
+    """A profile's glyph art set as a line of text, a block apart (a point is one block on the
+    baseline)."""
+    point = art_to_glyph(("#",))
+    block = point.shape[1]
+    glyphs = [point if ch == "." else art_to_glyph(art[ch]) for ch in text]
+    height = max(g.shape[0] for g in glyphs)
+    mask = np.zeros((height + 2 * _GAP, sum(g.shape[1] + block for g in glyphs) + 2 * _GAP), np.uint8)
     x = _GAP
     for g in glyphs:
         mask[_GAP + height - g.shape[0] : _GAP + height, x : x + g.shape[1]] = g
-        x += g.shape[1] + _BLOCK
+        x += g.shape[1] + block
     return mask
 
 
