@@ -182,7 +182,7 @@ def segment(
     problem = _layout_problem(boxes, digit_height, max_digits, widest_digit) or _broken_glyph(
         boxes, short, digit_height, mask.shape
     )
-    if not problem and any(x == 0 or y == 0 or x + w == width or y + h == height for x, y, w, h in boxes):
+    if not problem and any(_touches_edge(box, width, height) for box in boxes):
         # A cut "8" reads as a clear "1", and so does a stroke of background reaching into an
         # empty region; a region holds its digits with room on every side.
         problem = "a digit is cut by the region's edge"
