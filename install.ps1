@@ -20,7 +20,7 @@ Set-StrictMode -Version 3
 $Requirements = @(
     'numpy>=1.26',
     'opencv-python-headless>=4.9',
-    'mss>=10.0',
+    'mss>=10.2',
     'pytesseract>=0.3.10',
     'tesserocr>=2.7',
     'pillow>=10',

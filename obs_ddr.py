@@ -2,8 +2,19 @@
 
 Load it in Tools -> Scripts. A worker thread (ddrcore.live) captures the screen, reads both
 scores and tracks the lead; this script only maps settings to a config, and on OBS's timer
-applies the latest result: the text source when its text changes, the scene when the
-leader changes. Nothing here touches pixels, and nothing here raises into OBS.
+applies the latest result: the text source when its text changes; a scene switch, when the
+leader changes, is handed to a thread of its own (ddrcore.switcher). Nothing here touches
+pixels, nothing here raises into OBS, and nothing here waits on another OBS thread:
+
+- OBS's timer (graphics thread, holding the GIL) reads the worker's latest status, writes
+  the text source (obs_source_update, which waits for no other thread) and leaves scene
+  wishes for the switcher. It never calls the frontend API: a switch waits for the UI thread.
+- The switcher thread calls the frontend through ctypes, which releases the GIL while it
+  waits, so the UI thread can run other scripts' frontend-event callbacks meanwhile.
+- The buttons and hotkeys only leave a request for the worker and return; the answer
+  reaches the script log at once and the status line at the next Refresh.
+- The settings object is written only on OBS's UI thread (script_update, the properties
+  and their buttons, script_save), where OBS itself edits it.
 """
 
 from __future__ import annotations
@@ -26,10 +37,13 @@ ENGINES = ("auto", "glyph", "tesserocr", "pytesseract")
 TEXT_SOURCE_KINDS = ("text_ft2_source", "text_ft2_source_v2", "text_gdiplus", "text_gdiplus_v2", "text_gdiplus_v3")
 REQUIRED = {"numpy": "numpy", "cv2": "opencv-python-headless", "mss": "mss", "pytesseract": "pytesseract"}
 PREVIEW = Path(tempfile.gettempdir()) / "obs-ddr-preview.png"
-_READ_NOW_WAIT_S = 3.0
-_FIND_WAIT_S = 8.0
 _TICK_SAMPLES = 2000
 _CHECK_EVERY_S = 2.0
+# How long the status line shows the answer to a button press.
+_ANSWER_SHOWN_S = 60.0
+# Unload waits this long for the worker (it never waits on OBS); a worker still busy then
+# ends by itself after its current read, and the next load starts only after it has.
+_STOP_WAIT_S = 2.0
 
 DEFAULTS: dict[str, Any] = {
     "enabled": True,
@@ -83,18 +97,24 @@ def log(level: int, message: str) -> None:
     obs.script_log(level, f"obs-ddr: {message}")
 
 
+_FAILURES_LOGGED: set[str] = set()
+
+
+def log_failure_once(name: str, exc: Exception) -> None:
+    text = f"{name} failed: {exc!r}"
+    if text not in _FAILURES_LOGGED:
+        _FAILURES_LOGGED.add(text)
+        log(obs.LOG_ERROR, text)
+
+
 def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
     """Never let an exception out into OBS: log it once per distinct message instead."""
-    seen: set[str] = set()
 
     def call(*args: Any) -> Any:
         try:
             return callback(*args)
         except Exception as exc:
-            text = f"{callback.__name__} failed: {exc!r}"
-            if text not in seen:
-                seen.add(text)
-                log(obs.LOG_ERROR, text)
+            log_failure_once(callback.__name__, exc)
             return None
 
     call.__name__ = callback.__name__
@@ -119,9 +139,12 @@ def missing_packages() -> str:
     missing = []
     for module, package in REQUIRED.items():
         try:
-            importlib.import_module(module)
+            imported = importlib.import_module(module)
         except ImportError:
             missing.append(package)
+            continue
+        if module == "mss" and not hasattr(imported, "MSS"):
+            missing.append(f"mss>=10.2 (found {getattr(imported, '__version__', 'an older one')})")
     if not missing:
         return ""
     fix = (
@@ -133,16 +156,20 @@ def missing_packages() -> str:
 
 
 class Script:
-    """The script's whole state: the worker, the settings it runs with, what it last applied."""
+    """The script's whole state: the worker, the switcher, the settings, what it applied."""
 
     def __init__(self) -> None:
         self.settings: Any = None
         self.reader: Any = None  # ddrcore.live.LiveReader once the packages import
+        self.reader_started = False
+        self.switcher: Any = None  # ddrcore.switcher.SceneSwitcher
         self.missing = ""
         self.enabled = True
         self.hotkey_paused = False
+        self.driving = False
         self.hotkey_ids: dict[str, Any] = {}
-        self.applied_located_seq = 0
+        self.saved_located_seq = 0
+        self.logged_located_seq = 0
         self.text_source = ""
         self.switch_scenes = False
         self.scenes: Any = None
@@ -155,14 +182,19 @@ class Script:
         self.apply_problems: dict[str, str] = {}
         self.reported: set[str] = set()
         self.seen_seq = -1
+        self.seen_message_seq = 0
+        self.answer = ""
+        self.answer_at = 0.0
         self.last_text: str | None = None
-        self.applied_leader: str | None = "unset"
-        # Timer ticks in microseconds, by what they did: "idle", "text" (wrote the text), "scene".
+        self.wanted_leader: str | None = "unset"
+        self.seen_switch: Any = None
+        # Timer ticks in microseconds, by what they did: "idle", "text" (wrote the text),
+        # "scene" (handed a switch to the switcher).
         self.tick_us: dict[str, deque[float]] = {k: deque(maxlen=_TICK_SAMPLES) for k in ("idle", "text", "scene")}
         self.tick_kind = "idle"
         self.next_check_s = 0.0
 
-    # Settings -> config
+    # Settings -> config (UI thread)
 
     def load(self, settings: Any) -> None:
         self.settings = settings
@@ -180,38 +212,42 @@ class Script:
 
     def update(self, settings: Any) -> None:
         self.settings = settings
-        get_int, get_str = obs.obs_data_get_int, obs.obs_data_get_string
+        self.save_located()  # regions found meanwhile are settings before the config is made
         self.enabled = obs.obs_data_get_bool(settings, "enabled")
-        self.text_source = get_str(settings, "text_source")
+        self.text_source = obs.obs_data_get_string(settings, "text_source")
         self.switch_scenes = obs.obs_data_get_bool(settings, "switch_scenes")
-        interval_ms = max(33, get_int(settings, "interval_ms"))
+        self.driving = bool(self.text_source) or self.switch_scenes
         obs.timer_remove(on_tick)
         if self.missing:
             return
+        from ddrcore.live import LiveReader
+        from ddrcore.switcher import SceneSwitcher
+
+        self.setting_problems = []
+        config = self.live_config(settings)
+        if self.reader is None:
+            self.reader = LiveReader(config)
+        else:
+            self.reader.configure(config)
+        self.reader_started = self.reader.start()  # else the tick starts it (see LiveReader.start)
+        if self.switcher is None:
+            self.switcher = SceneSwitcher(native_frontend)
+        self.pause_reader()
+        self.seen_seq, self.last_text, self.wanted_leader = -1, None, "unset"
+        obs.timer_add(on_tick, config.interval_ms)
+
+    def live_config(self, settings: Any) -> Any:
+        """The worker's config, and the wording and scenes the tick applies, from the settings."""
         from ddrcore.errors import DdrError
-        from ddrcore.live import LiveConfig, LiveReader
+        from ddrcore.live import LiveConfig
         from ddrcore.parse import format_score
         from ddrcore.present import SceneChoice, Wording, leader_text
         from ddrcore.profiles import load_profile
         from ddrcore.regions import Region
         from ddrcore.session import ReadConfig
 
+        get_int, get_str = obs.obs_data_get_int, obs.obs_data_get_string
         self.leader_text, self.format_score = leader_text, format_score  # kept: no imports on the tick
-        self.setting_problems = []
-        self.wording = Wording(
-            get_str(settings, "text_format"),
-            get_str(settings, "tie_text"),
-            get_str(settings, "idle_text"),
-            get_str(settings, "p1_name"),
-            get_str(settings, "p2_name"),
-        )
-        wording_problem = self.wording.problem()
-        self.wording_ok = not wording_problem  # checked once here, not on every tick
-        if wording_problem:
-            self.setting_problems.append(wording_problem)
-        self.scenes = SceneChoice(
-            get_str(settings, "scene_p1"), get_str(settings, "scene_p2"), get_str(settings, "scene_tie")
-        )
         profile = get_str(settings, "profile")
         try:
             self.score_format = load_profile(profile).format
@@ -219,6 +255,13 @@ class Script:
             self.setting_problems.append(str(exc))
             profile = DEFAULTS["profile"]
             self.score_format = load_profile(profile).format
+        texts = (get_str(settings, k) for k in ("text_format", "tie_text", "idle_text", "p1_name", "p2_name"))
+        self.wording = Wording(*texts)
+        wording_problem = self.wording.problem(self.score_format)
+        self.wording_ok = not wording_problem  # checked once here, not on every tick
+        if wording_problem:
+            self.setting_problems.append(wording_problem)
+        self.scenes = SceneChoice(*(get_str(settings, k) for k in ("scene_p1", "scene_p2", "scene_tie")))
 
         def region(player: str) -> Region | None:
             values = [get_int(settings, f"{player}_{k}") for k in "xywh"]
@@ -230,24 +273,24 @@ class Script:
             p1 = p2 = None
         engine = get_str(settings, "engine") or "auto"
         read = ReadConfig(profile, engine, p1, p2, get_int(settings, "hold_ms"), get_str(settings, "tesseract_path"))
-        config = LiveConfig(
+        interval_ms = max(33, get_int(settings, "interval_ms"))
+        return LiveConfig(
             read, get_int(settings, "monitor"), interval_ms, obs.obs_data_get_bool(settings, "auto_locate")
         )
-        if self.reader is None:
-            self.reader = LiveReader(config)
-            self.reader.start()
-        else:
-            self.reader.configure(config)
-        self.reader.pause(not self.enabled or self.hotkey_paused)
-        self.seen_seq, self.last_text, self.applied_leader = -1, None, "unset"
-        obs.timer_add(on_tick, interval_ms)
+
+    def pause_reader(self) -> None:
+        """Read only while enabled and there is something to drive (nothing is captured else)."""
+        self.reader.pause(not self.enabled or self.hotkey_paused or not self.driving)
 
     def unload(self) -> None:
         obs.timer_remove(on_tick)
         if self.reader is not None:
-            if not self.reader.stop():
-                log(obs.LOG_WARNING, "the reader thread did not stop within 5 s")
+            if not self.reader.stop(_STOP_WAIT_S):
+                log(obs.LOG_INFO, "the reader is finishing its last read; it stops by itself")
             self.reader = None
+        if self.switcher is not None:
+            self.switcher.stop()
+            self.switcher = None
         for name in list(self.hotkey_ids):
             obs.obs_hotkey_unregister(HOTKEY_CALLBACKS[name])
             del self.hotkey_ids[name]
@@ -258,65 +301,74 @@ class Script:
             del sys.modules[name]
 
     def save(self, settings: Any) -> None:
+        self.save_located()
         for name, hotkey in self.hotkey_ids.items():
             with released(obs.obs_hotkey_save(hotkey), obs.obs_data_array_release) as saved:
                 obs.obs_data_set_array(settings, name, saved)
+
+    def save_located(self) -> None:
+        """Write regions the worker found into the settings (it already reads there), so they
+        show in the properties and are saved with the scene collection. UI thread only."""
+        status = self.reader.status if self.reader is not None else None
+        if status is None or status.located is None or status.located_seq == self.saved_located_seq:
+            return
+        self.saved_located_seq = status.located_seq
+        for player, region in zip(("p1", "p2"), status.located, strict=True):
+            for key in "xywh":
+                obs.obs_data_set_int(self.settings, f"{player}_{key}", getattr(region, key))
+
+    # Hotkeys and buttons: a request for the worker, and return at once.
 
     def toggle_pause(self) -> None:
         if self.reader is None:
             return
         self.hotkey_paused = not self.hotkey_paused
-        self.reader.pause(not self.enabled or self.hotkey_paused)
+        self.pause_reader()
         log(obs.LOG_INFO, "paused" if self.hotkey_paused else "resumed")
 
-    # The timer: apply the worker's latest result (runs on OBS's frame tick: keep it tiny).
+    def find_regions(self) -> str:
+        if self.reader is None:
+            return self.status_line()
+        self.reader.request_locate()
+        return "Find score regions: looking… (the answer goes to the script log; press Refresh status)"
+
+    def read_now(self) -> str:
+        if self.reader is None:
+            return self.status_line()
+        self.reader.request_preview(PREVIEW)
+        return "Read now: reading… (the answer goes to the script log; press Refresh status)"
+
+    # The timer: apply the worker's latest result (OBS's graphics thread: keep it tiny, and
+    # let no part's failure skip the others).
 
     def tick(self) -> None:
         started = time.perf_counter()
         self.tick_kind = "idle"
+        if self.reader is not None and not self.reader_started:
+            self.reader_started = bool(self.reader.start())
         status = self.reader.status if self.reader is not None else None
         if status is not None and status.seq != self.seen_seq:
             self.seen_seq = status.seq
-            if status.located_seq != self.applied_located_seq:
-                self.keep_located(status)
+            each(self.note_messages, status)
             if self.enabled and not status.paused:
                 if started >= self.next_check_s:
-                    self.check_targets()
                     self.next_check_s = started + _CHECK_EVERY_S
-                self.apply_text(status.lead)
-                self.apply_scene(status.lead)
-            self.report(status.problem)
+                    each(self.check_targets)
+                each(self.apply_text, status.lead)
+                each(self.apply_scene, status.lead)
+        each(self.note_switch)
+        each(self.report, status.problem if status is not None else "")
         self.tick_us[self.tick_kind].append((time.perf_counter() - started) * 1e6)
 
-    def keep_located(self, status: Any) -> None:
-        """Write regions the worker found into the settings (it already reads there), so they
-        show in the properties and are saved with the scene collection."""
-        self.applied_located_seq = status.located_seq
-        if status.located is None or self.settings is None:
-            return
-        for player, region in zip(("p1", "p2"), status.located, strict=True):
-            for key in "xywh":
-                obs.obs_data_set_int(self.settings, f"{player}_{key}", getattr(region, key))
-        log(obs.LOG_INFO, f"found score regions: P1 {status.located[0]}, P2 {status.located[1]}")
-
-    def find_regions(self, wait_s: float) -> str:
-        """Ask the worker to find both score regions; wait up to ``wait_s`` for its answer."""
-        if self.reader is None:
-            return self.status_line()
-        answer = self.ask_worker(self.reader.request_locate, wait_s)
-        return answer or "Find score regions: still looking (see the script log)"
-
-    def ask_worker(self, request: Callable[[], None], wait_s: float) -> str:
-        """Make a request of the worker; its next message (or "" after ``wait_s``)."""
-        before = self.reader.status.message_seq
-        request()
-        deadline = time.monotonic() + wait_s
-        while time.monotonic() < deadline:
-            status = self.reader.status
-            if status.message_seq != before:
-                return str(status.message)
-            time.sleep(0.05)
-        return ""
+    def note_messages(self, status: Any) -> None:
+        """Log the worker's answers (and found regions) once each."""
+        if status.message_seq != self.seen_message_seq:
+            self.seen_message_seq = status.message_seq
+            self.answer, self.answer_at = str(status.message), time.monotonic()
+            log(obs.LOG_INFO, self.answer)
+        if status.located is not None and status.located_seq != self.logged_located_seq:
+            self.logged_located_seq = status.located_seq
+            log(obs.LOG_INFO, f"found score regions: P1 {status.located[0]}, P2 {status.located[1]}")
 
     def check_targets(self) -> None:
         """Notice a text source or scene that was deleted or renamed since it was chosen."""
@@ -357,23 +409,29 @@ class Script:
         self.last_text = None  # write the text again once the source is back
 
     def apply_scene(self, lead: Any) -> None:
-        if not self.switch_scenes or lead.leader == self.applied_leader:
+        """Hand the new leader's scene to the switcher; it checks, at the moment it switches,
+        that the program is still one of our scenes."""
+        if not self.switch_scenes or lead.leader == self.wanted_leader:
             return
-        target = self.scenes.scene_for(lead.leader)
-        with released(obs.obs_frontend_get_current_scene(), obs.obs_source_release) as current:
-            current_name = obs.obs_source_get_name(current) if current is not None else ""
-        if not target or target == current_name or not self.scenes.owns(current_name):
-            # Not ours to change (the streamer cut to another scene), or nothing to do.
-            self.applied_leader = lead.leader
-            return
-        with source_named(target) as scene:
-            if scene is None:
-                self.apply_problems["scenes"] = f"scene {target!r} not found: pick it again"
-                return
-            obs.obs_frontend_set_current_scene(scene)
+        self.switcher.want(lead.leader, self.scenes)
+        self.wanted_leader = lead.leader
         self.tick_kind = "scene"
-        self.applied_leader = lead.leader
-        log(obs.LOG_INFO, f"{lead.leader} leads: switched to scene {target!r}; {self.tick_summary()}")
+
+    def note_switch(self) -> None:
+        result = self.switcher.result if self.switcher is not None else None
+        if result is None or (result.seq, result.outcome) == self.seen_switch:
+            return
+        self.seen_switch = (result.seq, result.outcome)
+        if result.problem:
+            self.apply_problems["switch"] = result.problem
+            return
+        self.apply_problems.pop("switch", None)
+        if result.outcome == "switched":
+            took = f"the switch took {result.took_s * 1000:.1f} ms off OBS's threads"
+            log(
+                obs.LOG_INFO,
+                f"{result.leader} leads: switched to scene {result.scene!r} ({took}); {self.tick_summary()}",
+            )
 
     def report(self, worker_problem: str) -> None:
         """Log each problem once when it appears, and once when all are gone."""
@@ -384,9 +442,15 @@ class Script:
             log(obs.LOG_INFO, "all problems solved: reading again")
         self.reported = problems
 
-    # What the properties show.
+    # What the properties show (UI thread).
 
     def status_line(self) -> str:
+        line = self.current_status()
+        if self.answer and time.monotonic() - self.answer_at < _ANSWER_SHOWN_S:
+            return f"{self.answer}\n{line}"
+        return line
+
+    def current_status(self) -> str:
         if self.missing:
             return self.missing
         if self.reader is None:
@@ -395,6 +459,8 @@ class Script:
         problems = [p for p in (status.problem, *self.setting_problems, *self.apply_problems.values()) if p]
         if problems:
             return "Problem: " + " | ".join(problems)
+        if not self.driving:
+            return "Idle: nothing to drive, so nothing is read. Pick a text source or turn on scene switching."
         if status.paused:
             return "Paused (enable it, or press the pause hotkey)."
         reads = "  ".join(f"{p.upper()} {self.shown(r)}" for p, r in (("p1", status.p1), ("p2", status.p2)))
@@ -419,16 +485,25 @@ class Script:
                 )
         return "; ".join(parts)
 
-    def read_now(self) -> str:
-        """Ask the worker for one read with a preview; wait briefly for its answer."""
-        if self.reader is None:
-            return self.status_line()
-        answer = self.ask_worker(lambda: self.reader.request_preview(PREVIEW), _READ_NOW_WAIT_S)
-        return answer or self.status_line()
-
     def show_status(self, line: str) -> None:
+        self.save_located()
         if self.settings is not None:
             obs.obs_data_set_string(self.settings, "status", line)
+
+
+def each(part: Callable[..., None], *args: Any) -> None:
+    """Run one part of the tick; a failure is logged once and skips no other part."""
+    try:
+        part(*args)
+    except Exception as exc:
+        log_failure_once(part.__name__, exc)
+
+
+def native_frontend() -> Any:
+    """OBS's frontend calls through ctypes (made on the switcher's thread)."""
+    from ddrcore.obs_native import load_frontend
+
+    return load_frontend()
 
 
 def worker_load(status: Any) -> str:
@@ -454,7 +529,7 @@ def on_pause_hotkey(pressed: bool) -> None:
 @guarded
 def on_locate_hotkey(pressed: bool) -> None:
     if pressed:
-        script.find_regions(wait_s=0)
+        script.find_regions()
 
 
 HOTKEY_CALLBACKS = {"obs_ddr.pause": on_pause_hotkey, "obs_ddr.locate": on_locate_hotkey}
@@ -503,15 +578,13 @@ def script_save(settings: Any) -> None:
 
 @guarded
 def on_read_now(props: Any, prop: Any) -> bool:
-    line = script.read_now()
-    log(obs.LOG_INFO, line)
-    script.show_status(line)
+    script.show_status(script.read_now())
     return True
 
 
 @guarded
 def on_find_regions(props: Any, prop: Any) -> bool:
-    line = script.find_regions(_FIND_WAIT_S)
+    line = script.find_regions()
     script.show_status(line)
     return True
 

@@ -26,10 +26,10 @@ from .capture import video_frames
 from .engines import make_engine
 from .engines.glyph import FEATURE_SIZE, AutoEngine, GlyphEngine
 from .errors import DdrError, EngineError
-from .parse import Score
 from .preprocess import Image, crop, score_ink
 from .profiles import Profile, load_profile, profile_names
 from .reader import ScoreReader
+from .scores import Score
 from .synth import random_frames
 
 Truth = tuple[Score | None, Score | None]

@@ -16,10 +16,11 @@ from .assets import DEMO_CLIP
 from .capture import ScreenCapture, load_image, video_frame_count, video_frames
 from .engines import ENGINE_NAMES
 from .errors import DdrError
-from .parse import Score, format_score
+from .parse import format_score
 from .profiles import Player, ScoreFormat, load_profile, profile_names
 from .reader import FrameRead, ScoreRead
 from .regions import Region
+from .scores import Score
 from .session import ReadConfig, make_reader, make_tracker
 from .tracker import LeadState
 

@@ -28,6 +28,9 @@ from .tracker import LeadState, Tracker
 log = logging.getLogger(__name__)
 
 RETRY_S = 1.0
+# The worker thread's name: a worker of an earlier load of the script (before "Reload
+# Scripts") is found by it, and a new one starts only once that one has ended.
+WORKER_NAME = "obs-ddr reader"
 _RATE_WINDOW_S = 5.0
 # With auto_locate, look for the regions after this long without a score, at most this often.
 AUTO_LOCATE_AFTER_S = 5.0
@@ -88,6 +91,7 @@ class LiveReader:
         self._located_seq = 0
         self._stopping = False
         self._wake = threading.Event()
+        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
     @property
@@ -98,12 +102,19 @@ class LiveReader:
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def start(self) -> None:
+    def start(self) -> bool:
+        """Start the worker, unless another worker (an earlier load's, still finishing a
+        Tesseract call or a find after it was told to stop) is alive: then return False and
+        start nothing, so that exactly one worker ever reads. Call again later."""
         if self.alive:
-            return
+            return True
+        if previous_workers():
+            self._publish(replace(self._status, problem="waiting for the previous reader to stop"))
+            return False
         self._stopping = False
-        self._thread = threading.Thread(target=self._run, name="obs-ddr reader", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=WORKER_NAME, daemon=True)
         self._thread.start()
+        return True
 
     def stop(self, timeout_s: float = 5.0) -> bool:
         """Stop the worker and wait for it; False if it is still busy after ``timeout_s``."""
@@ -114,9 +125,11 @@ class LiveReader:
         return not self.alive
 
     def configure(self, config: LiveConfig) -> None:
-        if config != self._wanted:
+        with self._lock:
+            if config == self._wanted:
+                return
             self._wanted = config
-            self._wake.set()
+        self._wake.set()
 
     def pause(self, paused: bool) -> None:
         self._paused = paused
@@ -155,7 +168,8 @@ class LiveReader:
     def _step(self, work: _Work) -> float:
         """One read; returns how long to wait before the next."""
         config = self._wanted
-        if self._paused:
+        if self._paused and self._preview_to is None and not self._locate_requested:
+            # Paused reads nothing (not even the screen); a button press is still answered.
             self._publish(LiveStatus(self._status.lead, paused=True, engine=self._status.engine))
             return config.interval_ms / 1000
         frame: Image | None = None
@@ -209,10 +223,17 @@ class LiveReader:
         if found is None:
             message = f"Find score regions: no score regions found on monitor {config.monitor}"
         else:
-            self._located, self._located_seq = (found.p1, found.p2), self._located_seq + 1
-            self._wanted = replace(config, read=replace(config.read, p1=found.p1, p2=found.p2))
             reads = ", ".join(f"{p.upper()} {r.score}" for p, r in (("p1", found.read.p1), ("p2", found.read.p2)))
             message = f"Find score regions: P1 {found.p1}, P2 {found.p2} ({found.method}; read {reads})"
+            with self._lock:
+                # The settings may have been edited while the find ran: keep those edits and
+                # change only the regions, unless the regions themselves were edited.
+                wanted = self._wanted
+                if (wanted.read.p1, wanted.read.p2) == (config.read.p1, config.read.p2):
+                    self._wanted = replace(wanted, read=replace(wanted.read, p1=found.p1, p2=found.p2))
+                    self._located, self._located_seq = (found.p1, found.p2), self._located_seq + 1
+                else:
+                    message += "; not used: the regions were edited meanwhile"
         log.info("%s", message)
         self._publish(replace(self._status, message=message))
         return config.interval_ms / 1000
@@ -248,6 +269,11 @@ class LiveReader:
             message = f"Read now: {exc}"
         log.info("%s", message)
         return message
+
+
+def previous_workers() -> list[threading.Thread]:
+    """Worker threads still alive that belong to no current reader (an earlier load's)."""
+    return [t for t in threading.enumerate() if t.name == WORKER_NAME and t.is_alive()]
 
 
 def _regions(config: LiveConfig, frame: Image) -> dict[Player, Region]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from .profiles import ScoreFormat
-
-Score = int | float
+from .scores import Score
 
 
 def parse_score(digits: str, glyph_count: int, fmt: ScoreFormat) -> tuple[Score | None, str]:

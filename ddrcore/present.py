@@ -5,9 +5,9 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
-from .parse import Score, format_score
+from .parse import format_score
 from .profiles import ScoreFormat
-from .reader import Leader
+from .scores import Leader, Score
 from .tracker import LeadState
 
 PLACEHOLDERS: tuple[str, ...] = ("leader", "p1", "p2", "margin", "p1_name", "p2_name")
@@ -23,14 +23,20 @@ class Wording:
     p1_name: str = "Player 1"
     p2_name: str = "Player 2"
 
-    def problem(self) -> str:
-        """Why one of the templates cannot be used ("" when all are fine)."""
+    def problem(self, fmt: ScoreFormat | None = None) -> str:
+        """Why one of the templates cannot be used ("" when all are fine).
+
+        With the game's ``fmt``, format specs (``{margin:,}``) are tried on scores of its kind,
+        so a spec that cannot format them is refused here, not on every tick.
+        """
         for label, template in (
             ("text format", self.text_format),
             ("tie text", self.tie_text),
             ("idle text", self.idle_text),
         ):
             problem = template_problem(template)
+            if not problem and fmt is not None:
+                problem = _spec_problem(template, fmt, self)
             if problem:
                 return f"{label}: {problem}"
         return ""
@@ -74,25 +80,64 @@ def leader_text(state: LeadState, fmt: ScoreFormat, wording: Wording) -> str:
         template = wording.tie_text
     else:
         template = wording.text_format
+    return template.format_map(_values(state, fmt, wording))
+
+
+class Field:
+    """A placeholder's value: written as the game writes it; a format spec pads that text
+    (``{p1:>12}``) or, when it is a number's spec, formats the number (``{margin:,}`` ->
+    ``12,340``, ``{margin:.1f}``)."""
+
+    __slots__ = ("text", "value")
+
+    def __init__(self, text: str, value: Score | str | None) -> None:
+        self.text = text
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        try:
+            return format(self.text, spec)
+        except ValueError:
+            if self.value is None:
+                return ""  # no score yet: nothing to format
+            return format(self.value, spec)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _values(state: LeadState, fmt: ScoreFormat, wording: Wording) -> dict[str, Field]:
     names = {"p1": wording.p1_name, "p2": wording.p2_name}
-    values = {
-        "leader": names.get(state.leader or "", ""),
+    leader = names.get(state.leader or "", "")
+    return {
+        "leader": Field(leader, leader),
         "p1": _score(state.p1, fmt),
         "p2": _score(state.p2, fmt),
         "margin": _margin(state.margin, fmt),
-        "p1_name": wording.p1_name,
-        "p2_name": wording.p2_name,
+        "p1_name": Field(wording.p1_name, wording.p1_name),
+        "p2_name": Field(wording.p2_name, wording.p2_name),
     }
-    return template.format_map(values)
 
 
-def _score(value: Score | None, fmt: ScoreFormat) -> str:
-    return "" if value is None else format_score(value, fmt)
+def _score(value: Score | None, fmt: ScoreFormat) -> Field:
+    return Field("" if value is None else format_score(value, fmt), value)
 
 
-def _margin(value: Score | None, fmt: ScoreFormat) -> str:
+def _margin(value: Score | None, fmt: ScoreFormat) -> Field:
     if value is None:
-        return ""
+        return Field("", None)
     if fmt.decimals:
-        return f"{value:.{fmt.decimals}f}"
-    return f"{int(value):,}".replace(",", fmt.grouping)
+        return Field(f"{value:.{fmt.decimals}f}", value)
+    return Field(f"{int(value):,}".replace(",", fmt.grouping), int(value))
+
+
+def _spec_problem(template: str, fmt: ScoreFormat, wording: Wording) -> str:
+    """Why ``template``'s format specs cannot format this game's scores ("" when they can)."""
+    sample_scores = (float(fmt.max), float(fmt.min)) if fmt.decimals else (int(fmt.max), int(fmt.min))
+    high, low = sample_scores
+    for state in (LeadState("p1", high, low, high - low), LeadState()):
+        try:
+            template.format_map(_values(state, fmt, wording))
+        except (ValueError, TypeError) as exc:
+            return f"{exc} (a format spec after ':' must suit a number, e.g. {{margin:,}})"
+    return ""

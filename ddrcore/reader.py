@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from .engines import OcrEngine
-from .parse import Score, parse_score
+from .parse import parse_score
 from .preprocess import Image, blur_problem, crop, score_ink, segment, with_blur
 from .profiles import Player, Profile
 from .regions import Region
-
-Leader = Literal["p1", "p2", "tie"]
+from .scores import Leader, Score, leader_of, margin_of
 
 # Below this, an engine's read is too unsure to report (Tesseract's word confidence / 100,
 # or the glyph matcher's similarity).
@@ -46,21 +44,6 @@ class FrameRead:
     @property
     def margin(self) -> Score | None:
         return margin_of(self.p1.score, self.p2.score)
-
-
-def leader_of(p1: Score | None, p2: Score | None) -> Leader | None:
-    if p1 is None or p2 is None:
-        return None
-    if p1 == p2:
-        return "tie"
-    return "p1" if p1 > p2 else "p2"
-
-
-def margin_of(p1: Score | None, p2: Score | None) -> Score | None:
-    if p1 is None or p2 is None:
-        return None
-    margin = abs(p1 - p2)
-    return round(margin, 2) if isinstance(margin, float) else margin
 
 
 class ScoreReader:

@@ -19,10 +19,11 @@ from PIL import ImageDraw, ImageFont
 
 from .assets import FONT
 from .engines.glyph import art_to_glyph
-from .parse import Score, format_score
+from .parse import format_score
 from .preprocess import Image
 from .profiles import PLAYERS, Player, Profile
 from .regions import Region
+from .scores import Score
 
 BASE_SIZE = (1280, 720)
 Rng = np.random.Generator

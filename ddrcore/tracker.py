@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from statistics import median
 
-from .parse import Score
 from .profiles import MotionRule
-from .reader import Leader, leader_of, margin_of
+from .scores import Leader, Score, leader_of, margin_of
 
 _VOTERS = 3
 

@@ -21,7 +21,12 @@ PORT = 4455
 
 
 def _write_config(
-    home: Path, scenes: list[str], program: str, text_source: str, script: Path, script_settings: dict[str, Any]
+    home: Path,
+    scenes: list[str],
+    program: str,
+    text_source: str,
+    scripts: list[tuple[Path, dict[str, Any]]],
+    inputs: list[dict[str, Any]],
 ) -> None:
     config = home / ".config" / "obs-studio"
     (config / "basic" / "profiles" / "P").mkdir(parents=True)
@@ -35,29 +40,52 @@ def _write_config(
     (config / "basic" / "profiles" / "P" / "basic.ini").write_text(
         "[General]\nName=P\n[Video]\nBaseCX=640\nBaseCY=360\nOutputCX=640\nOutputCY=360\nFPSCommon=10\n"
     )
-    # A source that no scene shows is dropped at load: put the text source in every scene.
-    item = {"name": text_source, "id": 1, "visible": True, "pos": {"x": 10.0, "y": 10.0}}
-    sources: list[dict[str, Any]] = [
-        {"id": "scene", "versioned_id": "scene", "name": name, "settings": {"id_counter": 1, "items": [item]}}
-        for name in scenes
-    ]
-    sources.append(
+    # A source that no scene shows is dropped at load: put every input in every scene.
+    inputs = [
         {
             "id": "text_ft2_source_v2",
             "versioned_id": "text_ft2_source_v2",
             "name": text_source,
             "settings": {"text": ""},
-        }
-    )
+        },
+        *inputs,
+    ]
+    items = [
+        {"name": source["name"], "id": i + 1, "visible": True, "pos": {"x": 10.0, "y": 10.0}, **source.get("item", {})}
+        for i, source in enumerate(inputs)
+    ]
+    sources: list[dict[str, Any]] = [
+        {"id": "scene", "versioned_id": "scene", "name": name, "settings": {"id_counter": len(items), "items": items}}
+        for name in scenes
+    ]
+    sources += [{k: v for k, v in source.items() if k != "item"} for source in inputs]
     collection = {
         "name": "C",
         "current_scene": program,
         "current_program_scene": program,
         "scene_order": [{"name": name} for name in scenes],
         "sources": sources,
-        "modules": {"scripts-tool": [{"path": str(script), "settings": script_settings}]},
+        "modules": {"scripts-tool": [{"path": str(path), "settings": settings} for path, settings in scripts]},
     }
     (config / "basic" / "scenes" / "C.json").write_text(json.dumps(collection, indent=1))
+
+
+def _dump_stacks(process: subprocess.Popen[bytes], home: Path) -> None:
+    if process.poll() is None and shutil.which("gdb"):
+        subprocess.run(
+            ["gdb", "-p", str(process.pid), "-batch", "-ex", "thread apply all bt 12"],
+            stdout=(home / "obs-stacks.txt").open("wb"),
+            stderr=subprocess.STDOUT,
+            timeout=60,
+            check=False,
+        )
+
+
+def obs_process_figures(pid: int) -> tuple[int, int]:
+    """(resident memory in KiB, thread count) of a running process, from /proc."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]), int(fields["Threads"])
 
 
 def _port_open() -> bool:
@@ -75,8 +103,15 @@ def running_obs(
     text_source: str,
     script: Path,
     script_settings: dict[str, Any],
-) -> Iterator[tuple[Any, Path]]:
-    """Start OBS; yields (an obsws-python ReqClient, the path of OBS's stdout log)."""
+    more_scripts: tuple[Path, ...] = (),
+    inputs: tuple[dict[str, Any], ...] = (),
+) -> Iterator[tuple[Any, Path, int]]:
+    """Start OBS; yields (an obsws-python ReqClient, the path of OBS's stdout log, its pid).
+
+    ``more_scripts`` load beside ``script`` (with no settings); ``inputs`` are more sources
+    (obs-websocket's JSON form, with an optional ``item`` for the scene item's transform)
+    shown in every scene under the text source.
+    """
     require(shutil.which("obs") is not None, "OBS Studio (apt-get install obs-studio)")
     try:
         import obsws_python
@@ -84,7 +119,8 @@ def running_obs(
         require(False, "obsws-python (pip install obsws-python)")
         raise
     require(not _port_open(), f"a free port {PORT} for obs-websocket")
-    _write_config(home, scenes, program, text_source, script, script_settings)
+    scripts = [(script, script_settings), *((path, {}) for path in more_scripts)]
+    _write_config(home, scenes, program, text_source, scripts, list(inputs))
     log_path = home / "obs-stdout.log"
     env = {**os.environ, "HOME": str(home), "DISPLAY": display, "LIBGL_ALWAYS_SOFTWARE": "1"}
     with log_path.open("wb") as log:
@@ -109,7 +145,11 @@ def running_obs(
                         f"OBS did not load the scene collection; its log:\n{log_path.read_text()[-4000:]}"
                     )
                 time.sleep(0.25)
-            yield client, log_path
+            yield client, log_path, process.pid
+        except BaseException:
+            # A hung OBS: its threads' stacks say where (py-spy is not needed for the C side).
+            _dump_stacks(process, home)
+            raise
         finally:
             client.disconnect()
     finally:

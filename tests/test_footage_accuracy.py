@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from ddrcore.engines import make_engine
-from ddrcore.parse import Score
 from ddrcore.profiles import Profile, load_profile
-from ddrcore.reader import FrameRead, ScoreReader, leader_of
+from ddrcore.reader import FrameRead, ScoreReader
+from ddrcore.scores import Score, leader_of
 from ddrcore.synth import Degradation, degrade, random_frames, song_frames
 
 # The bars, per profile and engine: exact-read rate (both scores right) on frames captured at

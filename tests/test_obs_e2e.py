@@ -75,7 +75,7 @@ def test_obs_follows_the_leader_of_a_real_match(tmp_path: Path) -> None:
         virtual_display(*SCREEN) as display,
         running_obs(
             display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings
-        ) as (client, log_path),
+        ) as (client, log_path, _),
     ):
         time.sleep(3)  # the script loads with the scene collection
         with show(display, DEMO_CLIP, *GAME, loop=False) as player:
@@ -132,7 +132,7 @@ def test_obs_finds_the_score_regions_by_itself(tmp_path: Path) -> None:
         virtual_display(*SCREEN) as display,
         running_obs(
             display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings
-        ) as (client, log_path),
+        ) as (client, log_path, _),
     ):
         time.sleep(3)
         with show(display, DEMO_CLIP, *GAME, loop=False) as player:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -59,15 +60,25 @@ class TemplateStore:
         return samples
 
     def save(self, samples: dict[str, list[Feature]]) -> None:
-        """Write atomically (a crash mid-write leaves the old file, never half a new one)."""
+        """Write atomically: into a temporary file of this writer's own, flushed to disk,
+        then put in place in one rename. A crash mid-write leaves the old file, and two
+        processes saving at once (OBS and the command line) leave one whole store or the
+        other, never a mix."""
         labels = [digit for digit, rows in sorted(samples.items()) for _ in rows]
         rows = [row for _, features in sorted(samples.items()) for row in features]
         features = np.stack(rows) if rows else np.zeros((0, FEATURE_SIZE * FEATURE_SIZE), np.float32)
         meta = json.dumps({"format": FORMAT_VERSION, "profile": self.profile, "feature_size": FEATURE_SIZE})
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".partial.npz")
-        np.savez(partial, features=features, labels=np.array(labels, dtype="<U1"), meta=np.array(meta))
-        partial.replace(self.path)
+        handle, partial = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".partial", dir=self.path.parent)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                np.savez(file, features=features, labels=np.array(labels, dtype="<U1"), meta=np.array(meta))
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(partial, self.path)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
 
     def _foreign(self, meta: object, features: np.ndarray, labels: np.ndarray) -> str:
         if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
