@@ -232,6 +232,8 @@ class Script:
         self.reader_started = self.reader.start()  # else the tick starts it (see LiveReader.start)
         if self.switcher is None:
             self.switcher = SceneSwitcher(native_frontend)
+        if self.switch_scenes:
+            self.switcher.start()
         self.pause_reader()
         self.seen_seq, self.last_text, self.wanted_leader = -1, None, "unset"
         obs.timer_add(on_tick, config.interval_ms)

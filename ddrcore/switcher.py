@@ -90,14 +90,19 @@ class SceneSwitcher:
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    def start(self) -> None:
+        """Start the thread (``want`` starts it too; starting early keeps that off the tick)."""
+        if not self.alive:
+            self._stopping = False
+            self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
+            self._thread.start()
+
     def want(self, leader: Leader | None, scenes: SceneChoice) -> int:
         """Ask for the scene of ``leader``; returns the wish's number (see ``result.seq``)."""
         with self._lock:
             self._seq += 1
             self._wish = _Wish(self._seq, leader, scenes)
-        if not self.alive:
-            self._thread = threading.Thread(target=self._run, name=THREAD_NAME, daemon=True)
-            self._thread.start()
+        self.start()
         self._wake.set()
         return self._seq
 

@@ -172,6 +172,10 @@ class FakeObs(types.ModuleType):
         assert not ref.released
         self.program = ref.target.name
 
+    def frontend(self) -> FakeFrontend:
+        """What obs_ddr's switcher calls through ctypes in a real OBS."""
+        return FakeFrontend(self)
+
     # Hotkeys
 
     def obs_hotkey_register_frontend(self, name: str, description: str, callback: Callable[[bool], None]) -> int:
@@ -219,3 +223,35 @@ class FakeObs(types.ModuleType):
 
     def obs_property_list_add_string(self, prop: dict[str, Any], name: str, value: str) -> None:
         prop["items"].append((name, value))
+
+
+class FakeFrontend:
+    """The switcher's frontend calls, on the fake's scenes, with references counted."""
+
+    def __init__(self, fake: FakeObs) -> None:
+        self.fake = fake
+        self.calls = 0
+
+    def current_scene(self) -> str:
+        with _held(self.fake, self.fake.obs_frontend_get_current_scene()) as scene:
+            return "" if scene is None else self.fake.obs_source_get_name(scene)
+
+    def switch_to(self, scene_name: str) -> bool:
+        with _held(self.fake, self.fake.obs_get_source_by_name(scene_name)) as scene:
+            if scene is None:
+                return False
+            self.calls += 1
+            self.fake.obs_frontend_set_current_scene(scene)
+            return True
+
+
+class _held:
+    def __init__(self, fake: FakeObs, ref: Ref | None) -> None:
+        self.fake, self.ref = fake, ref
+
+    def __enter__(self) -> Ref | None:
+        return self.ref
+
+    def __exit__(self, *exc: object) -> None:
+        if self.ref is not None:
+            self.fake.obs_source_release(self.ref)

@@ -92,10 +92,11 @@ def obs(screen: Screen, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "native_frontend", fake.frontend)
     settings = Data(_region_settings(screen) | {"text_source": "Leader", "interval_ms": 100, "hold_ms": 300})
     harness = Harness(fake, module, settings)
     yield harness
-    module.script_unload()
+    harness.module.script_unload()  # the module a reload test loaded last
     sys.modules.update(core)  # unload drops ddrcore for "Reload Scripts"; keep this test run's copy
     assert not _reader_threads()
     assert not fake.logged(" failed: "), "an OBS callback raised (guarded, logged): " + str(fake.logged(" failed: "))
@@ -162,15 +163,30 @@ def test_text_follows_the_screen_and_references_balance(obs: Harness) -> None:
     assert not obs.fake.timers
 
 
+def _press(obs: Harness, key: str) -> str:
+    """Press a button of the properties: it returns at once; its status line."""
+    obs.module.script_properties()
+    button = next(p for p in obs.fake.properties if p["key"] == key)
+    started = time.perf_counter()
+    assert button["rest"][1](None, None) is True
+    assert time.perf_counter() - started < 0.05, "a button waited on the worker (on OBS's UI thread)"
+    return str(obs.settings.values["status"])
+
+
+def _answer(obs: Harness, start: str) -> str:
+    """The worker's answer to a button, as the status shows it after Refresh status."""
+    assert obs.until(lambda: bool(obs.fake.logged(start))), obs.fake.logs
+    assert _press(obs, "refresh").startswith(start)
+    return str(obs.settings.values["status"])
+
+
 def test_read_now_writes_a_preview(obs: Harness) -> None:
     obs.start()
     assert obs.until(lambda: obs.fake.text_of("Leader") != "")
-    obs.module.script_properties()
-    button = next(p for p in obs.fake.properties if p["key"] == "read_now")
-    assert button["rest"][1](None, None) is True
-    line = obs.settings.values["status"]
+    assert _press(obs, "read_now").startswith("Read now: reading")
+    line = _answer(obs, "Read now: P1")
     assert "P1 123456789" in line and "P2 98765432" in line, line
-    preview = Path(line.rsplit("preview written to ", 1)[1])
+    preview = Path(line.split("\n")[0].rsplit("preview written to ", 1)[1])
     picture = cv2.imread(str(preview))
     assert picture is not None and picture.shape[:2] == (SCREEN[1], SCREEN[0])
 
@@ -268,19 +284,18 @@ def _moved(settings: Data) -> bool:
 
 def test_find_score_regions_button_fills_the_regions(obs: Harness) -> None:
     obs.start(**WRONG_REGIONS)
-    obs.module.script_properties()
-    button = next(p for p in obs.fake.properties if p["key"] == "find_regions")
-    assert button["rest"][1](None, None) is True
-    line = obs.settings.values["status"]
-    assert line.startswith("Find score regions: P1 "), line
-    assert obs.until(lambda: _moved(obs.settings)), obs.settings.values
+    assert _press(obs, "find_regions").startswith("Find score regions: looking")
+    _answer(obs, "Find score regions: P1 ")
+    assert _moved(obs.settings), obs.settings.values
     assert obs.until(lambda: obs.fake.text_of("Leader") == f"Player 1 leads by {P1_SCORE - P2_SCORE:,}")
     assert len(obs.fake.logged("found score regions")) == 1
 
 
 def test_auto_locate_finds_the_regions_when_reads_keep_failing(obs: Harness) -> None:
     obs.start(auto_locate=True, **WRONG_REGIONS)
-    assert obs.until(lambda: _moved(obs.settings), timeout_s=20), obs.status()
+    assert obs.until(lambda: bool(obs.fake.logged("found score regions")), timeout_s=20), obs.status()
+    obs.module.script_save(obs.settings)  # OBS's UI thread writes what was found into the settings
+    assert _moved(obs.settings)
     assert obs.until(lambda: obs.fake.text_of("Leader").startswith("Player 1 leads"))
 
 
@@ -291,3 +306,121 @@ def test_without_auto_locate_wrong_regions_stay(obs: Harness) -> None:
         obs.fake.run_timers()
     assert not _moved(obs.settings)
     assert obs.fake.text_of("Leader") == ""
+
+
+def test_format_specs_format_the_numbers(obs: Harness) -> None:
+    obs.start(text_format="{leader} by {margin:,} pts ({p1:>12})", switch_scenes=True, scene_p1="P1 leads")
+    margin = P1_SCORE - P2_SCORE
+    expected = f"Player 1 by {margin:,} pts ( 123,456,789)"
+    assert obs.until(lambda: obs.fake.text_of("Leader") == expected), (obs.fake.text_of("Leader"), obs.status())
+    obs.edit(text_format="{leader} by {margin:_d}")
+    assert obs.until(lambda: obs.fake.text_of("Leader") == f"Player 1 by {margin:_d}")
+
+
+def test_a_format_spec_that_cannot_work_is_refused_when_set(obs: Harness) -> None:
+    obs.start(text_format="{leader} by {margin:q}", switch_scenes=True, scene_p1="P1 leads", scene_tie="Tied")
+    assert obs.until(lambda: "text format: Unknown format code 'q'" in obs.status()), obs.status()
+    # Scene switching and problem reports go on: the template is never tried on the tick.
+    assert obs.until(lambda: obs.fake.program == "P1 leads"), obs.status()
+    assert not obs.fake.logged(" failed: ")
+    assert len(obs.fake.logged("Unknown format code 'q'")) == 1
+
+
+def test_a_failing_part_of_the_tick_skips_no_other_part(obs: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    def apply_text(lead: Any) -> None:
+        raise RuntimeError("text broke")
+
+    obs.start(switch_scenes=True, scene_p1="P1 leads", scene_p2="P2 cam", scene_tie="Tied")
+    monkeypatch.setattr(obs.module.script, "apply_text", apply_text)
+    assert obs.until(lambda: obs.fake.program == "P1 leads"), obs.status()  # scenes still switch
+    assert obs.until(lambda: bool(obs.fake.logged("scene 'P2 cam' not found"))), obs.fake.logs  # problems still
+    assert len(obs.fake.logged("apply_text failed: RuntimeError('text broke')")) == 1
+    obs.fake.logs[:] = [entry for entry in obs.fake.logs if " failed: " not in entry[1]]  # seen: not a leak
+
+
+def test_nothing_is_captured_while_there_is_nothing_to_drive(obs: Harness) -> None:
+    obs.start(text_source="", switch_scenes=False)
+    time.sleep(1)
+    assert obs.until(lambda: obs.status().startswith("Idle: nothing to drive")), obs.status()
+    status = obs.module.script.reader.status
+    assert status.paused and status.p1 is None and status.reads_per_s == 0
+    assert _press(obs, "read_now").startswith("Read now: reading")  # an explicit press still reads once
+    assert "P1 123456789" in _answer(obs, "Read now: P1")
+    obs.edit(text_source="Leader")
+    assert obs.until(lambda: obs.fake.text_of("Leader").startswith("Player 1 leads")), obs.status()
+
+
+def _load_again(obs: Harness, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """What "Reload Scripts" does: unload, import obs_ddr.py afresh (and the core with it), load."""
+    obs.module.script_unload()
+    spec = importlib.util.spec_from_file_location("obs_ddr_under_test", ROOT / "obs_ddr.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "native_frontend", obs.fake.frontend)
+    obs.module = module
+    obs.start()
+    return module
+
+
+def test_two_quick_reloads_leave_exactly_one_worker(obs: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    obs.start()
+    assert obs.until(lambda: obs.fake.text_of("Leader") != "")
+    # The worker is inside a long call (a slow Tesseract read, a find) when the reloads come.
+    live = sys.modules["ddrcore.live"]
+    step = live.LiveReader._step
+    busy = threading.Event()
+
+    def slow_step(self: Any, work: Any) -> float:
+        busy.set()
+        time.sleep(4)
+        return float(step(self, work))
+
+    monkeypatch.setattr(live.LiveReader, "_step", slow_step)
+    assert busy.wait(5)
+    counts = []
+    for _ in range(2):
+        _load_again(obs, monkeypatch)
+        counts.append(len(_reader_threads()))
+    assert "waiting for the previous reader to stop" in obs.status()
+    obs.fake.add_text_source("Leader", "")  # the text starts over, so the new worker's text shows
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and obs.fake.text_of("Leader") == "":
+        obs.fake.run_timers()
+        counts.append(len(_reader_threads()))
+        time.sleep(0.05)
+    assert obs.fake.text_of("Leader").startswith("Player 1 leads"), obs.status()
+    assert max(counts) == 1 and counts[-1] == 1, counts
+    assert len(_reader_threads()) == 1
+
+
+def test_a_settings_edit_during_a_find_survives_it(obs: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ddrcore.locate
+
+    find = ddrcore.locate.locate
+
+    def slow_find(*args: Any) -> Any:
+        time.sleep(1.5)
+        return find(*args)
+
+    monkeypatch.setattr(ddrcore.locate, "locate", slow_find)
+    obs.start(interval_ms=100, **WRONG_REGIONS)
+    _press(obs, "find_regions")
+    time.sleep(0.3)  # the find is running
+    obs.edit(interval_ms=500, text_format="{leader} ahead by {margin}")
+    _answer(obs, "Find score regions: P1 ")
+    margin = f"{P1_SCORE - P2_SCORE:,}"
+    assert obs.until(lambda: obs.fake.text_of("Leader") == f"Player 1 ahead by {margin}"), obs.status()
+    assert _moved(obs.settings) and obs.settings.values["interval_ms"] == 500
+    time.sleep(6)  # the worker's rate window
+    obs.fake.run_timers()
+    assert obs.module.script.reader.status.reads_per_s < 2.5, obs.status()  # it reads at the edited interval
+
+
+def test_an_old_mss_says_the_fix(obs: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = ModuleType("mss")
+    old.__version__ = "9.0.1"  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "mss", old)
+    obs.start()
+    line = obs.status()
+    assert line.startswith("Missing Python packages: mss>=10.2 (found 9.0.1). Fix: run "), line

@@ -100,3 +100,43 @@ def test_a_bad_store_is_rejected_clearly_and_rebuilt(
         _play_song(seed=8, seconds=20)
     assert any(message in r.getMessage() and "learning the digits again" in r.getMessage() for r in caplog.records)
     assert sorted(store.load()) == list("0123456789"), "the store was rebuilt from this song"
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+import numpy as np
+from ddrcore.engines.glyph import FEATURE_SIZE
+from ddrcore.engines.store import TemplateStore
+
+digit, rows = sys.argv[2], int(sys.argv[3])
+store = TemplateStore("stepmania", Path(sys.argv[1]))
+samples = {digit: [np.full(FEATURE_SIZE * FEATURE_SIZE, 0.5, np.float32)] * rows}
+for _ in range(150):
+    store.save(samples)
+"""
+
+
+def test_two_writers_of_one_store_always_leave_a_loadable_store(tmp_path: Path) -> None:
+    """OBS and the command line saving the same store at once: every load in between, and the
+    store they leave, is one writer's whole store, never a mix or half a file."""
+    import subprocess
+    import sys
+
+    writers = [
+        subprocess.Popen([sys.executable, "-c", _WRITER, str(tmp_path), digit, str(rows)])
+        for digit, rows in (("3", 40), ("7", 400))
+    ]
+    store = TemplateStore("stepmania", tmp_path)
+    seen: set[tuple[str, int]] = set()
+    while any(w.poll() is None for w in writers):
+        if store.path.exists():
+            samples = store.load()  # raises TemplateStoreError on a torn or mixed file
+            assert len(samples) == 1
+            ((digit, rows),) = samples.items()
+            seen.add((digit, len(rows)))
+    assert all(w.wait() == 0 for w in writers)
+    final = store.load()
+    assert {(d, len(r)) for d, r in final.items()} <= {("3", 40), ("7", 400)}
+    assert seen <= {("3", 40), ("7", 400)} and seen, seen
+    assert sorted(p.name for p in tmp_path.iterdir()) == [store.path.name], "no temporary file is left behind"
