@@ -233,11 +233,11 @@ class FakeFrontend:
         self.calls = 0
 
     def current_scene(self) -> str:
-        with _held(self.fake, self.fake.obs_frontend_get_current_scene()) as scene:
+        with _Held(self.fake, self.fake.obs_frontend_get_current_scene()) as scene:
             return "" if scene is None else self.fake.obs_source_get_name(scene)
 
     def switch_to(self, scene_name: str) -> bool:
-        with _held(self.fake, self.fake.obs_get_source_by_name(scene_name)) as scene:
+        with _Held(self.fake, self.fake.obs_get_source_by_name(scene_name)) as scene:
             if scene is None:
                 return False
             self.calls += 1
@@ -245,7 +245,7 @@ class FakeFrontend:
             return True
 
 
-class _held:
+class _Held:
     def __init__(self, fake: FakeObs, ref: Ref | None) -> None:
         self.fake, self.ref = fake, ref
 
