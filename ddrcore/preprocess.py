@@ -176,7 +176,7 @@ def segment(
             glyph = np.isin(box_labels, members).astype(np.uint8) * 255
             ink = sum(areas[i] for i in members)
         pieces.append((glyph, (x, y, w, h), ink))
-    pieces = _split_touching(pieces)
+    pieces = _cut_hanging_commas(_split_touching(pieces))
     digit_height = int(median([b[3] for _, b, _ in pieces]))
     boxes = [b for _, b, _ in pieces]
     problem = _layout_problem(boxes, digit_height, max_digits, widest_digit) or _broken_glyph(
@@ -307,6 +307,43 @@ def _split_touching(pieces: list[_Piece]) -> list[_Piece]:
             part_ink = int(ink_per_column[left:right].sum())
             out.append((part[top:bottom], (x + left, y + top, right - left, bottom - top), part_ink))
     return out
+
+
+def _cut_hanging_commas(pieces: list[_Piece]) -> list[_Piece]:
+    """Cut off a comma that touches a digit beside it: ink hanging below the other glyphs'
+    baseline at one side of a glyph wider than the rest ("39,830" whose comma and "8" are
+    one component at DDR's spacing). The digit keeps its own columns."""
+    if len(pieces) < 3:
+        return pieces
+    widths = sorted(b[2] for _, b, _ in pieces)
+    typical_w = widths[len(widths) // 2]
+    bottoms = sorted(b[1] + b[3] for _, b, _ in pieces)
+    baseline = bottoms[len(bottoms) // 2]
+    return [_without_comma(piece, typical_w, baseline) for piece in pieces]
+
+
+def _without_comma(piece: _Piece, typical_w: int, baseline: int) -> _Piece:
+    glyph, (x, y, w, h), _ = piece
+    below = baseline - y + 1  # the rows under the other glyphs' baseline
+    if w <= _RUN_TOGETHER_WIDTH * typical_w or not 0 < below < h:
+        return piece
+    tail = np.flatnonzero(glyph[below:].any(axis=0))
+    if tail.size == 0 or tail[0] < w // 2 <= tail[-1]:
+        return piece
+    # The digit ends at the thinnest column (above the baseline) near its typical width.
+    above = np.count_nonzero(glyph[: baseline - y], axis=0)
+    edge = typical_w if tail[0] >= w // 2 else w - typical_w
+    lo, hi = max(1, edge - 3), min(w - 1, edge + 4)
+    if hi <= lo:
+        return piece
+    cut = lo + int(np.argmin(above[lo:hi]))
+    left, right = (0, cut) if tail[0] >= w // 2 else (cut, w)
+    digit = glyph[: baseline - y, left:right]
+    rows = np.flatnonzero(digit.any(axis=1))
+    if rows.size == 0:
+        return piece
+    top, bottom = int(rows[0]), int(rows[-1]) + 1
+    return digit[top:bottom], (x + left, y + top, right - left, bottom - top), int(np.count_nonzero(digit))
 
 
 def _group_by_column(boxes: dict[int, _Box]) -> list[tuple[list[int], _Box]]:

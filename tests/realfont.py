@@ -1,0 +1,185 @@
+"""DDR World footage in the game's own font: the real bright digit glyphs
+(../shared/frames/ddr-world/digits) composited onto real gameplay frames, laid out as the
+game lays them out, then degraded as a capture or a stream degrades it. The frames and
+glyphs are read from ../shared; nothing cut from them ships in the product."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ddrcore.preprocess import Image
+from ddrcore.synth import Degradation, degrade
+
+from .conftest import FRAMES
+
+DDR = FRAMES / "ddr-world"
+# At 1280x720: P1's seven digit slots (left edges), the digits' top, P2's offset.
+SLOTS_X = (170, 203, 234, 268, 304, 336, 366)
+SLOT_W = 27
+TOP_Y = 648
+P2_SHIFT = 720
+# Commas follow the first and the fourth digit: a slanted stroke, its top below mid-height.
+COMMA_AFTER = (0, 3)
+COMMA = np.array([(29, 23), (35, 23), (29, 36), (25, 36)])
+# The bright digits' dark outline and yellow drop shadow (BGR), as the game draws them.
+OUTLINE_BGR = (38, 24, 12)
+SHADOW_BGR = (40, 200, 248)
+SHADOW_OFFSET = (4, 4)
+
+
+@lru_cache(maxsize=1)
+def glyphs() -> dict[str, np.ndarray]:
+    """The real bright digits, as 0/255 masks 33 px tall."""
+    masks = {}
+    for digit in "0123456789":
+        rgba = cv2.imread(str(DDR / "digits" / f"{digit}.png"), cv2.IMREAD_UNCHANGED)
+        masks[digit] = np.where(rgba[:, :, 3] >= 128, 255, 0).astype(np.uint8)
+    return masks
+
+
+@lru_cache(maxsize=4)
+def _frame(name: str) -> Image:
+    frame = cv2.imread(str(DDR / name), cv2.IMREAD_COLOR)
+    assert frame is not None, name
+    return frame
+
+
+def _bright_digits(score: int) -> str:
+    """The part of the padded 7-digit score the game draws bright (at least the last digit)."""
+    text = f"{score:07d}"
+    return text.lstrip("0") or "0"
+
+
+def _score_mask(score: int, shift_x: int) -> tuple[np.ndarray, np.ndarray]:
+    """(bright ink, the cells they cover) for one player's score on a 1280x720 frame."""
+    ink = np.zeros((720, 1280), np.uint8)
+    cells = np.zeros_like(ink)
+    bright = _bright_digits(score)
+    first = len(SLOTS_X) - len(bright)
+    for slot, digit in zip(range(first, len(SLOTS_X)), bright, strict=True):
+        mask = glyphs()[digit]
+        h, w = mask.shape
+        x = shift_x + SLOTS_X[slot] + (SLOT_W - w) // 2
+        ink[TOP_Y : TOP_Y + h, x : x + w] |= mask
+        cells[TOP_Y - 3 : TOP_Y + h + 8, shift_x + SLOTS_X[slot] - 3 : shift_x + SLOTS_X[slot] + SLOT_W + 10] = 255
+        if slot in COMMA_AFTER and slot < len(SLOTS_X) - 1:
+            comma = COMMA + (shift_x + SLOTS_X[slot], TOP_Y)
+            cv2.fillConvexPoly(ink, comma.astype(np.int32), 255)
+    return ink, cells
+
+
+def composite(p1: int | None, p2: int | None) -> Image:
+    """A real 1280x720 gameplay frame showing scores ``p1`` and ``p2`` (None: that player's
+    region shows what the real frame shows there: none for P1 in the solo frame)."""
+    base = _frame("gameplay_duo_ready.png") if p1 is not None else _frame("gameplay_solo_p2.png")
+    if p1 is None and p2 is None:
+        return _frame("menu_results.png").copy()
+    frame = base.copy()
+    for score, shift in ((p1, 0), (p2, P2_SHIFT)):
+        if score is None:
+            continue
+        ink, cells = _score_mask(score, shift)
+        # The bright digits replace the dim zeros and the bright 0 the frame shows there.
+        frame = cv2.inpaint(frame, cells, 3, cv2.INPAINT_TELEA)
+        kernel = np.ones((3, 3), np.uint8)
+        shadow = np.roll(np.roll(ink, SHADOW_OFFSET[1], axis=0), SHADOW_OFFSET[0], axis=1)
+        body = cv2.dilate(ink | shadow, kernel, iterations=2)
+        frame[body > 0] = OUTLINE_BGR
+        frame[shadow > 0] = SHADOW_BGR
+        frame[cv2.dilate(ink, kernel) > 0] = OUTLINE_BGR
+        # Anti-aliased white: the mask's edge pixels blend into the outline.
+        soft = cv2.GaussianBlur(ink.astype(np.float32) / 255, (3, 3), 0.6)[:, :, None]
+        frame[:] = (frame * (1 - soft) + 255 * soft).astype(np.uint8)
+    return frame
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RealFontFrame:
+    image: Image
+    p1: int | None
+    p2: int | None
+    degradation: Degradation
+
+
+def random_score(rng: np.random.Generator) -> int:
+    kind = rng.random()
+    if kind < 0.08:
+        return 0
+    if kind < 0.25:
+        return int(rng.integers(1, 100_000))
+    return int(rng.integers(100_000, 1_000_000))
+
+
+def random_frames(count: int, seed: int, scale: float | None = None) -> Iterator[RealFontFrame]:
+    """Frames with random scores through random degradations (0.5-1.5x of 720p unless
+    ``scale`` is given)."""
+    rng = np.random.default_rng(seed)
+    for _ in range(count):
+        p1, p2 = random_score(rng), random_score(rng)
+        if rng.random() < 0.1:
+            p2 = p1
+        degradation = Degradation.random(rng)
+        if scale is not None:
+            degradation = Degradation(scale, degradation.blur_sigma, degradation.jpeg_quality, degradation.noise_sigma)
+        yield RealFontFrame(degrade(composite(p1, p2), degradation, rng), p1, p2, degradation)
+
+
+def song_scores(seconds: float, fps: float, seed: int) -> list[tuple[int | None, int | None]]:
+    """A whole song: both at 0 for a second, rising to about 990,000 with the lead changing
+    every few seconds, then a second of the results screen (no scores)."""
+    rng = np.random.default_rng(seed)
+    frames = int(seconds * fps)
+    playing = frames - 2 * int(fps)
+    per_frame = 990_000 / playing
+    values = np.zeros(2)
+    swap_every = int(fps * rng.uniform(4.0, 7.0))
+    out: list[tuple[int | None, int | None]] = []
+    for i in range(frames):
+        if fps <= i < frames - fps:
+            k = (i - int(fps)) // swap_every
+            rates = np.array([1.15, 0.85]) if k % 2 == 0 else np.array([0.85, 1.15])
+            values = np.minimum(values + rates * per_frame * rng.uniform(0.6, 1.4, 2), 999_990)
+        if i >= frames - fps:
+            out.append((None, None))
+        else:
+            out.append((int(values[0]) // 10 * 10, int(values[1]) // 10 * 10))
+    return out
+
+
+def song_frames(
+    seconds: float, fps: float, seed: int, degradation: Degradation = Degradation()
+) -> Iterator[tuple[float, Image, int | None, int | None]]:
+    rng = np.random.default_rng(seed)
+    for i, (p1, p2) in enumerate(song_scores(seconds, fps, seed)):
+        yield i / fps, degrade(composite(p1, p2), degradation, rng), p1, p2
+
+
+def write_song_video(
+    path: Path, seconds: float, fps: float, seed: int, scale: float = 1.0
+) -> list[tuple[float, int | None, int | None]]:
+    """The song as an H.264 video (ffmpeg), and its truth as (time_s, p1, p2)."""
+    import subprocess
+
+    size = (round(1280 * scale) // 2 * 2, round(720 * scale) // 2 * 2)
+    command = [
+        "ffmpeg", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24",
+        "-s", f"{size[0]}x{size[1]}", "-r", str(fps), "-i", "-",
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", str(path),
+    ]  # fmt: skip
+    truth = []
+    with subprocess.Popen(command, stdin=subprocess.PIPE) as encoder:
+        assert encoder.stdin is not None
+        for t, frame, p1, p2 in song_frames(seconds, fps, seed):
+            if frame.shape[1::-1] != size:
+                frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+            encoder.stdin.write(frame.tobytes())
+            truth.append((t, p1, p2))
+        encoder.stdin.close()
+    assert encoder.returncode == 0
+    return truth
