@@ -5,7 +5,8 @@ score. The vote must then obey the game's motion rule: DDR and StepMania scores 
 within a song and fall back to near zero for the next song; an ITG percentage moves up or
 down by a bounded step per second. A vote that breaks the rule is accepted only once it
 has held for ``confirm`` reads in a row (the earlier score was wrong, or play resumed
-after a gap). A new leader is reported once it has held for ``hold_s``.
+after a gap). A new leader is reported once it has held for ``hold_s``; the first one (no
+leader before it) at once.
 """
 
 from __future__ import annotations
@@ -141,6 +142,10 @@ def _update_lead(state: TrackState, time_s: float, t1: PlayerTrack, t2: PlayerTr
     pending, pending_since = state.pending, state.pending_since_s
     if instant is None:
         leader, since, pending = None, None, None
+    elif lead.leader is None:
+        # The first leader of a song (or after the scores were gone) has nothing to flap
+        # with: shown at once, so the stream names one from the song's first frames.
+        leader, since, pending = instant, time_s, None
     elif instant == lead.leader:
         leader, since, pending = lead.leader, lead.since_s, None
     else:

@@ -69,7 +69,7 @@ def _score_mask(score: int, shift_x: int) -> tuple[np.ndarray, np.ndarray]:
         ink[TOP_Y : TOP_Y + h, x : x + w] |= mask
         cells[TOP_Y - 3 : TOP_Y + h + 8, shift_x + SLOTS_X[slot] - 3 : shift_x + SLOTS_X[slot] + SLOT_W + 10] = 255
         if slot in COMMA_AFTER and slot < len(SLOTS_X) - 1:
-            comma = COMMA + (shift_x + SLOTS_X[slot], TOP_Y)
+            comma = COMMA + np.array([shift_x + SLOTS_X[slot], TOP_Y])
             cv2.fillConvexPoly(ink, comma.astype(np.int32), 255)
     return ink, cells
 
@@ -85,18 +85,24 @@ def composite(p1: int | None, p2: int | None) -> Image:
         if score is None:
             continue
         ink, cells = _score_mask(score, shift)
-        # The bright digits replace the dim zeros and the bright 0 the frame shows there.
-        frame = cv2.inpaint(frame, cells, 3, cv2.INPAINT_TELEA)
-        kernel = np.ones((3, 3), np.uint8)
-        shadow = np.roll(np.roll(ink, SHADOW_OFFSET[1], axis=0), SHADOW_OFFSET[0], axis=1)
-        body = cv2.dilate(ink | shadow, kernel, iterations=2)
-        frame[body > 0] = OUTLINE_BGR
-        frame[shadow > 0] = SHADOW_BGR
-        frame[cv2.dilate(ink, kernel) > 0] = OUTLINE_BGR
-        # Anti-aliased white: the mask's edge pixels blend into the outline.
-        soft = cv2.GaussianBlur(ink.astype(np.float32) / 255, (3, 3), 0.6)[:, :, None]
-        frame[:] = (frame * (1 - soft) + 255 * soft).astype(np.uint8)
+        # Work on the score's neighbourhood only: whole-frame passes would cost 70 ms a frame.
+        ys, xs = np.nonzero(cells)
+        y0, y1, x0, x1 = ys.min() - 6, ys.max() + 7, xs.min() - 6, xs.max() + 7
+        _draw_bright(frame[y0:y1, x0:x1], ink[y0:y1, x0:x1], cells[y0:y1, x0:x1])
     return frame
+
+
+def _draw_bright(area: Image, ink: np.ndarray, cells: np.ndarray) -> None:
+    """Draw bright digits into ``area`` in place: they replace the dim zeros and the bright 0
+    the frame shows there; a dark outline, a yellow drop shadow, anti-aliased white."""
+    area[:] = cv2.inpaint(area, cells, 3, cv2.INPAINT_TELEA)
+    kernel = np.ones((3, 3), np.uint8)
+    shadow = np.roll(np.roll(ink, SHADOW_OFFSET[1], axis=0), SHADOW_OFFSET[0], axis=1)
+    area[cv2.dilate(ink | shadow, kernel, iterations=2) > 0] = OUTLINE_BGR
+    area[shadow > 0] = SHADOW_BGR
+    area[cv2.dilate(ink, kernel) > 0] = OUTLINE_BGR
+    soft = cv2.GaussianBlur(ink.astype(np.float32) / 255, (3, 3), 0.6)[:, :, None]
+    area[:] = (area * (1 - soft) + 255 * soft).astype(np.uint8)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -131,31 +137,31 @@ def random_frames(count: int, seed: int, scale: float | None = None) -> Iterator
 
 
 def song_scores(seconds: float, fps: float, seed: int) -> list[tuple[int | None, int | None]]:
-    """A whole song: both at 0 for a second, rising to about 990,000 with the lead changing
-    every few seconds, then a second of the results screen (no scores)."""
+    """A whole song: both at 0 for a second, then rising to about 990,000 with the lead
+    changing every few seconds (a margin that swings around zero), then a second of the
+    results screen (no scores). Scores are multiples of 10, as DDR's are."""
     rng = np.random.default_rng(seed)
     frames = int(seconds * fps)
-    playing = frames - 2 * int(fps)
-    per_frame = 990_000 / playing
-    values = np.zeros(2)
-    swap_every = int(fps * rng.uniform(4.0, 7.0))
+    start, end = int(fps), frames - int(fps)
+    period_s = float(rng.uniform(7.0, 10.0))
+    swing = float(rng.uniform(5_000, 9_000))  # below the rise per second: scores never fall
     out: list[tuple[int | None, int | None]] = []
     for i in range(frames):
-        if fps <= i < frames - fps:
-            k = (i - int(fps)) // swap_every
-            rates = np.array([1.15, 0.85]) if k % 2 == 0 else np.array([0.85, 1.15])
-            values = np.minimum(values + rates * per_frame * rng.uniform(0.6, 1.4, 2), 999_990)
-        if i >= frames - fps:
+        if i >= end:
             out.append((None, None))
-        else:
-            out.append((int(values[0]) // 10 * 10, int(values[1]) // 10 * 10))
+            continue
+        t = max(0, i - start) / fps
+        base = 990_000 * t / ((end - start) / fps)
+        offset = swing * np.sin(2 * np.pi * t / period_s) * min(1.0, t)
+        out.append((int(base + offset) // 10 * 10, int(base - offset) // 10 * 10))
     return out
 
 
 def song_frames(
-    seconds: float, fps: float, seed: int, degradation: Degradation = Degradation()
+    seconds: float, fps: float, seed: int, degradation: Degradation | None = None
 ) -> Iterator[tuple[float, Image, int | None, int | None]]:
     rng = np.random.default_rng(seed)
+    degradation = degradation or Degradation()
     for i, (p1, p2) in enumerate(song_scores(seconds, fps, seed)):
         yield i / fps, degrade(composite(p1, p2), degradation, rng), p1, p2
 
@@ -176,9 +182,8 @@ def write_song_video(
     with subprocess.Popen(command, stdin=subprocess.PIPE) as encoder:
         assert encoder.stdin is not None
         for t, frame, p1, p2 in song_frames(seconds, fps, seed):
-            if frame.shape[1::-1] != size:
-                frame = cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
-            encoder.stdin.write(frame.tobytes())
+            sized = frame if frame.shape[1::-1] == size else cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+            encoder.stdin.write(sized.tobytes())
             truth.append((t, p1, p2))
         encoder.stdin.close()
     assert encoder.returncode == 0
