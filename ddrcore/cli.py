@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--p2", help="P2 score region X,Y,W,H in pixels")
         p.add_argument("--engine", default="auto", choices=ENGINE_NAMES, help="OCR engine")
         p.add_argument("--hold-ms", type=int, default=1000, help="how long a new leader must hold")
+        p.add_argument("--templates", type=Path, help="a template store file to read with (ddrcore learn makes one)")
 
     p = sub.add_parser("read", help="read both scores from image files")
     p.add_argument("frames", nargs="+", metavar="FRAME")
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(run=_cmd_analyze)
 
+    _learn_parser(sub)
     p = sub.add_parser("watch", help="follow the lead live from the screen")
     p.add_argument("--monitor", type=int, default=1, help="monitor number (1 = first)")
     p.add_argument("--interval-ms", type=int, default=250)
@@ -97,18 +99,35 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--truth", type=Path, required=True, help="the CSV of true scores per frame")
     p.set_defaults(run=_cmd_footage, p1=None, p2=None)
 
+    _bench_parser(sub)
+    return parser
+
+
+def _bench_parser(sub: Any) -> None:
     p = sub.add_parser("bench", help="reads/s and exact-read rate per engine on the shipped clip")
     p.add_argument("--frames", type=int, default=60, help="frames to read per engine")
     p.add_argument("--baseline-frames", type=int, default=8, help="frames for slow per-crop pytesseract")
     p.set_defaults(run=_cmd_bench, p1=None, p2=None)
-    return parser
+
+
+def _learn_parser(sub: Any) -> None:
+    p = sub.add_parser("learn", help="learn a game's digits from footage and write them to a store file")
+    p.add_argument("footage", nargs="+", type=Path, metavar="VIDEO|FRAME")
+    p.add_argument("--profile", default="stepmania", help=f"game profile: {', '.join(profile_names())}")
+    p.add_argument("--p1", help="P1 score region X,Y,W,H in pixels")
+    p.add_argument("--p2", help="P2 score region X,Y,W,H in pixels")
+    p.add_argument("--labels", type=Path, help="true scores per frame file (the format of shared/frames labels.json)")
+    p.add_argument("--every", type=int, default=3, help="in a video, learn from every Nth frame")
+    p.add_argument("--out", type=Path, required=True, help="the store file to write")
+    p.set_defaults(run=_cmd_learn)
 
 
 def _config(args: argparse.Namespace) -> ReadConfig:
     load_profile(args.profile)
     p1 = Region.parse(args.p1) if args.p1 else None
     p2 = Region.parse(args.p2) if args.p2 else None
-    return ReadConfig(args.profile, args.engine, p1, p2, args.hold_ms)
+    templates = str(args.templates) if getattr(args, "templates", None) else ""
+    return ReadConfig(args.profile, args.engine, p1, p2, args.hold_ms, templates_file=templates)
 
 
 def _read_json(file: str, read: FrameRead) -> dict[str, Any]:
@@ -151,7 +170,7 @@ def analyze(config: ReadConfig, video: Path, every: int, progress: bool = True) 
     try:
         for time_s, frame in frames:
             read = reader.read(frame)
-            states.append((time_s, tracker.update(time_s, read.p1.score, read.p2.score)))
+            states.append((time_s, tracker.update(time_s, read.p1.score, read.p2.score, read.present)))
     finally:
         reader.close()
     return states
@@ -205,6 +224,22 @@ def _describe(t: float, s: LeadState, fmt: Any) -> str:
     return f"{t:7.2f}s  {who}  ({scores})"
 
 
+def _cmd_learn(args: argparse.Namespace) -> int:
+    from .learn import footage, learn, load_labels
+
+    profile = load_profile(args.profile)
+    regions: dict[Player, Region] | None = None
+    if args.p1 and args.p2:
+        regions = {"p1": Region.parse(args.p1), "p2": Region.parse(args.p2)}
+    labels = load_labels(args.labels) if args.labels else None
+    frames = list(footage(args.footage, max(1, args.every)))
+    report = learn(profile, frames, regions, args.out, labels)
+    for line in report.lines():
+        print(line)
+    print(f"wrote {args.out}: load it with --templates {args.out} (or the 'Template file' setting in OBS)")
+    return 0
+
+
 def _cmd_watch(args: argparse.Namespace) -> int:
     config = _config(args)
     reader = make_reader(config)
@@ -218,7 +253,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
         while not args.seconds or time.monotonic() - started < args.seconds:
             t, frame = screen.grab()
             read = reader.read(frame)
-            state = tracker.update(t, read.p1.score, read.p2.score)
+            state = tracker.update(t, read.p1.score, read.p2.score, read.present)
             key = (state.leader, state.p1, state.p2)
             if key != last:
                 print(_describe(t - started, state, fmt), flush=True)

@@ -187,7 +187,7 @@ class LiveReader:
             else:
                 t, frame = work.grab()
                 read = work.reader.read_at(frame, regions)
-            lead = work.tracker.update(t, read.p1.score, read.p2.score)
+            lead = work.tracker.update(t, read.p1.score, read.p2.score, read.present)
             work.count_read(read.p1.score is not None or read.p2.score is not None)
             status = LiveStatus(lead, read.p1, read.p2, work.reader.engine.name, *work.rates())
             message = self._preview(config, frame, {"p1": read.p1, "p2": read.p2}, "") if frame is not None else ""

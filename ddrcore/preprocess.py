@@ -37,6 +37,7 @@ _MIN_FILL = 0.12
 # to its comma reads as a sure "6". Generated songs, all profiles: 23 of about 1,700 reads of
 # digits blurred 0.8 px or more at 640x360 and 768x432; never a crisp capture or a larger one.
 _RUN_TOGETHER_WIDTH = 1.3
+RUN_TOGETHER = "digits run together"
 _RUN_TOGETHER_TALLER = 0.08
 # Where the font is known, a glyph this much wider than its widest digit is two run together:
 # ITG's 3x5 font (widest 0.6 of its height), soft songs at 640x360-896x504 (2 seeds, 69,120
@@ -83,6 +84,9 @@ class Glyphs:
     # How far the crop's edges are smeared, in captured pixels (edge_blur_px); measured by
     # with_blur for small digits only, 0.0 where not measured.
     blur_px: float = 0.0
+    # Whether the region holds a row of digits, read or not: False when there is no ink of
+    # the score's kind, or ink that is laid out like no score (a menu, a results screen).
+    digits_there: bool = True
 
 
 def crop(frame: Image, region: Region) -> Image:
@@ -155,13 +159,13 @@ def segment(
     height, width = mask.shape
     component_boxes = _glyph_components(stats.tolist(), width, height)
     if not component_boxes:
-        return Glyphs(problem="no ink")
-    groups = _group_by_column(component_boxes)
+        return Glyphs(problem="no ink", digits_there=False)
+    groups = _group_by_column(_without_intrusions(component_boxes, width, height))
     # The components' pixel counts: a glyph's ink without counting it again.
     areas: list[int] = stats[:, cv2.CC_STAT_AREA].tolist()
     tallest = max(box[3] for _, box in groups)
     if tallest < _MIN_DIGIT_HEIGHT_OF_REGION * height:
-        return Glyphs(problem="no digits")
+        return Glyphs(problem="no digits", digits_there=False)
     pieces: list[_Piece] = []
     short: list[_Box] = []
     for members, (x, y, w, h) in groups:
@@ -175,19 +179,28 @@ def segment(
         else:
             glyph = np.isin(box_labels, members).astype(np.uint8) * 255
             ink = sum(areas[i] for i in members)
+        if any(y > component_boxes[i][1] for i in members):  # an intrusion's part above was cut off
+            trimmed = _trimmed(glyph, (x, y, w, h))
+            if trimmed is not None:
+                pieces.append(trimmed)
+            continue
         pieces.append((glyph, (x, y, w, h), ink))
     pieces = _cut_hanging_commas(_split_touching(pieces))
     digit_height = int(median([b[3] for _, b, _ in pieces]))
     boxes = [b for _, b, _ in pieces]
-    problem = _layout_problem(boxes, digit_height, max_digits, widest_digit) or _broken_glyph(
-        boxes, short, digit_height, mask.shape
-    )
+    problem = _layout_problem(boxes, digit_height, max_digits, widest_digit)
+    # Digits run together or broken apart are a score's digits, unread; any other layout
+    # problem is ink that is no score (menus, results screens, background art).
+    digits_there = not problem or problem == RUN_TOGETHER
+    problem = problem or _broken_glyph(boxes, short, digit_height, mask.shape)
     if not problem and any(_touches_edge(box, width, height) for box in boxes):
         # A cut "8" reads as a clear "1", and so does a stroke of background reaching into an
         # empty region; a region holds its digits with room on every side.
         problem = "a digit is cut by the region's edge"
+        digits_there = False
     if not problem and any(ink < _MIN_FILL * w * h for _, (_, _, w, h), ink in pieces):
         problem = "hollow glyph"
+        digits_there = False
     source_height = digit_height / scale
     if not problem and source_height < MIN_DIGIT_PX:
         problem = f"digits {source_height:.0f} px high, too small to read surely"
@@ -198,6 +211,7 @@ def segment(
         source_height=source_height,
         problem=problem,
         bold_font=bold_font,
+        digits_there=digits_there,
     )
 
 
@@ -346,6 +360,46 @@ def _without_comma(piece: _Piece, typical_w: int, baseline: int) -> _Piece:
     return digit[top:bottom], (x + left, y + top, right - left, bottom - top), int(np.count_nonzero(digit))
 
 
+def _without_intrusions(boxes: dict[int, _Box], width: int, height: int) -> dict[int, _Box]:
+    """Ink reaching in from the region's edge that is no digit: a UI element above the score
+    (StepMania's, over P2's "012,119,910"). Where the components clear of the edges make a
+    row of digits, a component at the edge that lies off that row is dropped, and one joined
+    to a digit from above keeps only its part on the row; one at the edge on the row itself
+    is a cut digit and stays (it is refused as such). ``boxes``: each component's box."""
+    inside = [box for box in boxes.values() if not _touches_edge(box, width, height)]
+    if len(inside) == len(boxes) or len(inside) < 2:
+        return boxes
+    tallest = max(h for _, _, _, h in inside)
+    row = [box for box in inside if box[3] >= _DIGIT_HEIGHT_OF_TALLEST * tallest]
+    if len(row) < 2:
+        return boxes
+    top = int(median([y for _, y, _, _ in row]))
+    bottom = int(median([y + h for _, y, _, h in row]))
+    slack = max(1, round(_BASELINE_TOLERANCE * (bottom - top)))
+    kept: dict[int, _Box] = {}
+    for i, (x, y, w, h) in boxes.items():
+        if not _touches_edge((x, y, w, h), width, height):
+            kept[i] = (x, y, w, h)
+        elif min(y + h, bottom) - max(y, top) < 0.5 * (bottom - top):
+            continue  # off the digits' row
+        elif y < top - slack and abs(y + h - bottom) <= slack:
+            kept[i] = (x, top, w, y + h - top)  # joined to a digit from above: the digit's part
+        else:
+            kept[i] = (x, y, w, h)
+    return kept
+
+
+def _trimmed(glyph: Image, box: _Box) -> _Piece | None:
+    """``glyph`` narrowed to its inked columns (None when none is left)."""
+    columns = np.flatnonzero(glyph.any(axis=0))
+    if columns.size == 0:
+        return None
+    left, right = int(columns[0]), int(columns[-1]) + 1
+    part = glyph[:, left:right]
+    x, y, _, h = box
+    return part, (x + left, y, right - left, h), int(np.count_nonzero(part))
+
+
 def _group_by_column(boxes: dict[int, _Box]) -> list[tuple[list[int], _Box]]:
     """Join components stacked in one column: pieces of one glyph broken by blur or compression.
 
@@ -410,12 +464,12 @@ def _layout_problem(boxes: list[_Box], height: int, max_digits: int, widest_digi
         if (x1 + w1 / 2) - (x0 + w0 / 2) > _MAX_PITCH_OF_HEIGHT * height:
             return "glyphs too far apart"
     if widest_digit and max(w for _, _, w, _ in boxes) > _RUN_TOGETHER_OF_WIDEST * widest_digit * height:
-        return "digits run together"
+        return RUN_TOGETHER
     taller = height + max(2, _RUN_TOGETHER_TALLER * height)
     tall_widths = [w for _, _, w, h in boxes if h >= taller]
     # The median only when some glyph is that tall: it is the rare case, and reads are counted in microseconds.
     if tall_widths and max(tall_widths) >= _RUN_TOGETHER_WIDTH * float(median([w for _, _, w, _ in boxes])):
-        return "digits run together"
+        return RUN_TOGETHER
     return ""
 
 

@@ -14,6 +14,8 @@ from .scores import Leader, Score, leader_of, margin_of
 # Below this, an engine's read is too unsure to report (Tesseract's word confidence / 100,
 # or the glyph matcher's similarity).
 MIN_CONFIDENCE = 0.6
+# What an unsure read says when the engine gives no reason of its own.
+UNSURE_DIGITS = "digits unclear: the two readers disagree (a sharper or larger capture helps)"
 # Regions whose last read is kept (two players; more only while regions are being moved).
 _REMEMBERED_REGIONS = 4
 
@@ -24,12 +26,15 @@ class ScoreRead:
 
     ``score`` is None when no score could be read for sure; ``text`` is the digits the engine
     read; ``confidence`` is 0..1; ``problem`` says why ``score`` is None (empty otherwise).
+    ``present``: the region holds a score's digits, read or not (False: no score on screen
+    there, as on menus and results screens).
     """
 
     score: Score | None
     text: str
     confidence: float
     problem: str = ""
+    present: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +49,11 @@ class FrameRead:
     @property
     def margin(self) -> Score | None:
         return margin_of(self.p1.score, self.p2.score)
+
+    @property
+    def present(self) -> tuple[bool, bool]:
+        """Whether each region holds a score's digits, read or not (for the tracker)."""
+        return self.p1.present, self.p2.present
 
 
 class ScoreReader:
@@ -96,9 +106,9 @@ class ScoreReader:
         glyphs = with_blur(glyphs, pixels)
         problem = glyphs.problem or blur_problem(glyphs)
         if problem:
-            return ScoreRead(None, "", 0.0, problem)
+            return ScoreRead(None, "", 0.0, problem, glyphs.digits_there)
         read = self.engine.read_digits(glyphs)
         if read.confidence < MIN_CONFIDENCE:
-            return ScoreRead(None, read.digits, read.confidence, read.problem or f"unsure ({read.confidence:.2f})")
+            return ScoreRead(None, read.digits, read.confidence, read.problem or UNSURE_DIGITS)
         score, problem = parse_score(read.digits, len(glyphs.images), profile.format)
         return ScoreRead(score, read.digits, read.confidence, problem)

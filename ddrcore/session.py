@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .engines import make_engine
 from .profiles import Player, load_profile
@@ -22,6 +23,9 @@ class ReadConfig:
     p2: Region | None = None
     hold_ms: int = 1000
     tesseract_path: str = ""
+    # A template store file to read with (``ddrcore learn`` makes one); "" = the profile's
+    # store in the user's data folder.
+    templates_file: str = ""
 
     @property
     def regions(self) -> dict[Player, Region] | None:
@@ -33,7 +37,9 @@ class ReadConfig:
 
 def make_reader(config: ReadConfig) -> ScoreReader:
     profile = load_profile(config.profile)
-    return ScoreReader(profile, make_engine(config.engine, profile, config.tesseract_path or None), config.regions)
+    templates = Path(config.templates_file) if config.templates_file else None
+    engine = make_engine(config.engine, profile, config.tesseract_path or None, templates)
+    return ScoreReader(profile, engine, config.regions)
 
 
 def make_tracker(config: ReadConfig) -> Tracker:

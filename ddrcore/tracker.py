@@ -28,6 +28,9 @@ class TrackRules:
     confirm: int = 3
     # How much timing jitter a plausible move is allowed, in seconds of the motion rule.
     slack_s: float = 0.5
+    # A score whose digits stay on screen but unread (unsure) is kept this long: longer than
+    # any stretch of unsure reads on the real-font songs, far shorter than a song.
+    unsure_keep_s: float = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,20 +81,37 @@ class TrackState:
 _SCREEN_CHANGE_READS = 2
 
 
-def track(state: TrackState, time_s: float, p1: Score | None, p2: Score | None, rules: TrackRules) -> TrackState:
-    """The state after reads ``p1`` and ``p2`` (None: unreadable) taken at ``time_s``."""
-    both_missing = state.both_missing + 1 if p1 is None and p2 is None else 0
+def track(
+    state: TrackState,
+    time_s: float,
+    p1: Score | None,
+    p2: Score | None,
+    rules: TrackRules,
+    present: tuple[bool, bool] | None = None,
+) -> TrackState:
+    """The state after reads ``p1`` and ``p2`` (None: not read) taken at ``time_s``.
+
+    ``present`` says for each player whether the digits were on screen although unread
+    (unsure: the score is kept) or not there at all (the score is gone); by default a read
+    is present exactly when it has a score.
+    """
+    seen = present if present is not None else (p1 is not None, p2 is not None)
+    gone = not seen[0] and not seen[1] and p1 is None and p2 is None
+    both_missing = state.both_missing + 1 if gone else 0
     if both_missing >= _SCREEN_CHANGE_READS:
         t1, t2 = PlayerTrack(), PlayerTrack()
     else:
-        t1 = _track_player(state.p1, time_s, p1, rules)
-        t2 = _track_player(state.p2, time_s, p2, rules)
+        t1 = _track_player(state.p1, time_s, p1, seen[0], rules)
+        t2 = _track_player(state.p2, time_s, p2, seen[1], rules)
     return replace(_update_lead(state, time_s, t1, t2, rules), both_missing=both_missing)
 
 
-def _track_player(track: PlayerTrack, time_s: float, read: Score | None, rules: TrackRules) -> PlayerTrack:
+def _track_player(
+    track: PlayerTrack, time_s: float, read: Score | None, present: bool, rules: TrackRules
+) -> PlayerTrack:
     if read is None:
-        if track.last_seen_s is not None and time_s - track.last_seen_s >= rules.lost_s:
+        keep_s = rules.unsure_keep_s if present else rules.lost_s
+        if track.last_seen_s is not None and time_s - track.last_seen_s >= keep_s:
             return PlayerTrack()
         return track
     recent = (*track.recent, read)[-_VOTERS:]
@@ -166,6 +186,8 @@ class Tracker:
         self.rules = rules
         self.state = TrackState()
 
-    def update(self, time_s: float, p1: Score | None, p2: Score | None) -> LeadState:
-        self.state = track(self.state, time_s, p1, p2, self.rules)
+    def update(
+        self, time_s: float, p1: Score | None, p2: Score | None, present: tuple[bool, bool] | None = None
+    ) -> LeadState:
+        self.state = track(self.state, time_s, p1, p2, self.rules, present)
         return self.state.lead

@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from ..errors import EngineError
+from ..errors import EngineError, TemplateStoreError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..preprocess import Glyphs
     from ..profiles import Profile
+    from .store import TemplateStore
 
 ENGINE_NAMES: tuple[str, ...] = ("auto", "glyph", "tesserocr", "pytesseract")
 
@@ -40,11 +43,15 @@ class OcrEngine(Protocol):
         """Release what the engine holds and keep what it learned (called once, at the end)."""
 
 
-def make_engine(name: str, profile: Profile, tesseract_cmd: str | None = None) -> OcrEngine:
+def make_engine(
+    name: str, profile: Profile, tesseract_cmd: str | None = None, templates: Path | None = None
+) -> OcrEngine:
     """The engine called ``name`` for ``profile``; EngineError if it cannot run here.
 
     ``tesseract_cmd`` is the tesseract executable when it is not on PATH (its folder also
-    holds the tessdata the in-process engine needs on Windows).
+    holds the tessdata the in-process engine needs on Windows). ``templates``: a template
+    store file to read with (and learn into) instead of the profile's store in the user's
+    data folder; it must belong to the profile and hold all ten digits.
     """
     if name == "pytesseract":
         from .tesseract import PytesseractEngine
@@ -55,9 +62,9 @@ def make_engine(name: str, profile: Profile, tesseract_cmd: str | None = None) -
 
         return TesserocrEngine(tesseract_cmd)
     if name == "glyph":
-        return _glyph_engine(profile)
+        return _glyph_engine(profile, templates)
     if name == "auto":
-        return _auto_engine(profile, tesseract_cmd)
+        return _auto_engine(profile, tesseract_cmd, templates)
     raise EngineError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINE_NAMES)}")
 
 
@@ -73,15 +80,38 @@ def tesseract_engine(tesseract_cmd: str | None = None) -> OcrEngine:
         return PytesseractEngine(tesseract_cmd)
 
 
-def _glyph_engine(profile: Profile) -> OcrEngine:
-    from .glyph import LEARNED_SURE, GlyphEngine, GlyphLearner, load_samples
+def _store(profile: Profile, templates: Path | None) -> TemplateStore:
+    """The profile's store in the user's data folder, or the file given (checked now)."""
+    from .glyph import GlyphLearner
     from .store import TemplateStore
+
+    if templates is None:
+        return TemplateStore(profile.name)
+    store = TemplateStore(profile.name, path=templates)
+    if not templates.is_file():
+        raise EngineError(f"template file {templates} does not exist: make one with 'ddrcore learn'")
+    try:
+        learner = GlyphLearner()
+        learner.samples = store.load()
+    except TemplateStoreError as exc:
+        raise EngineError(f"{exc}: refused") from None
+    if not learner.complete:
+        missing = [d for d in "0123456789" if len(learner.samples.get(d, ())) < learner.min_samples]
+        raise EngineError(f"template file {templates} lacks the digits {', '.join(missing)}: refused (learn it again)")
+    validation = store.validation or {}
+    if validation and validation.get("wrong", 0) > 0:
+        raise EngineError(f"template file {templates} read wrong scores when it was learned: refused (learn it again)")
+    return store
+
+
+def _glyph_engine(profile: Profile, templates: Path | None = None) -> OcrEngine:
+    from .glyph import LEARNED_SURE, GlyphEngine, GlyphLearner, load_samples
 
     glyph = GlyphEngine.for_profile(profile)
     if not glyph.has_templates:
         # The templates ``auto`` reads with: learned samples that agree with their digit.
         learner = GlyphLearner()
-        learner.samples = load_samples(TemplateStore(profile.name))
+        learner.samples = load_samples(_store(profile, templates))
         glyph = GlyphEngine({**learner.templates(), **glyph.templates}, LEARNED_SURE)
     if not glyph.has_templates:
         raise EngineError(
@@ -90,10 +120,10 @@ def _glyph_engine(profile: Profile) -> OcrEngine:
     return glyph
 
 
-def _auto_engine(profile: Profile, tesseract_cmd: str | None) -> OcrEngine:
+def _auto_engine(profile: Profile, tesseract_cmd: str | None, templates: Path | None = None) -> OcrEngine:
     from .glyph import AutoEngine, GlyphEngine, GlyphLearner
-    from .store import TemplateStore
 
+    store = _store(profile, templates)
     glyph = GlyphEngine.for_profile(profile)
     unavailable: EngineError | None = None
     try:
@@ -102,7 +132,7 @@ def _auto_engine(profile: Profile, tesseract_cmd: str | None) -> OcrEngine:
         fallback, unavailable = None, exc
     if glyph.has_templates:
         return AutoEngine(glyph, fallback)
-    auto = AutoEngine(glyph, fallback, GlyphLearner(), TemplateStore(profile.name))
+    auto = AutoEngine(glyph, fallback, GlyphLearner(), store)
     if unavailable is not None and not auto.glyph.has_templates:
         raise unavailable  # nothing learned yet and no Tesseract: nothing can read
     return auto

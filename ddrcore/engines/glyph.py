@@ -302,6 +302,9 @@ FALLBACK_CONFIDENCE = 0.85
 # teaches the matcher (where a stray label is outvoted) until the matcher knows all ten digits.
 TESSERACT_ALONE_MIN_PX = 15
 LEARNING_SMALL_DIGITS = "learning the game's digits: small ones are read once all ten are known"
+LEARNING_DIGITS = "learning this game's digits ({known} of 10 known): keep playing, reads start as Tesseract is sure"
+TESSERACT_UNSURE = "Tesseract is unsure of these digits: a sharper or larger capture helps"
+SOFT_UNSURE = "digits blurred: capture the game sharper (its own window or a capture card at full size)"
 # Templates cut from the game's own pixels match a clean glyph at 0.95 and more; a glyph
 # below this is smeared (a digit changing under video compression) and needs a second opinion.
 LEARNED_SURE = 0.9
@@ -439,7 +442,7 @@ class AutoEngine:
         if not unsure:
             return DigitText(digits, confidence)
         if _soft(glyphs) and not all(_sure(matches[i], CLEAR_SIMILARITY, MIN_MARGIN) for i in unsure):
-            return DigitText(digits, 0.0)  # see SOFT_BLUR_PX
+            return DigitText(digits, 0.0, SOFT_UNSURE)  # see SOFT_BLUR_PX
         if self.fallback is None:
             return self.glyph.read_digits(glyphs)
         second = self.fallback.read_digits(glyphs)
@@ -489,21 +492,30 @@ class AutoEngine:
         if self.fallback is None:
             return DigitText("", 0.0)
         read = self.fallback.read_digits(glyphs)
+        learning = self._learning()
         if read.confidence < FALLBACK_CONFIDENCE:
-            return DigitText(read.digits, 0.0)
+            return DigitText(read.digits, 0.0, learning)
         if len(read.digits) != len(glyphs.images):
             return read  # reported as not matching the digits seen
         if len(read.digits) == 1 and read.digits != "0":
             # A one-digit score is a song's start: 0. Tesseract reads a lone soft "0" as "4"
             # at 0.91 (DDR at 768x432, blurred), and learned, the "4" would be read back.
-            return DigitText(read.digits, 0.0)
+            return DigitText(read.digits, 0.0, learning)
         if self._contradicts_learned(glyphs, read.digits):
-            return DigitText(read.digits, 0.0)
+            return DigitText(read.digits, 0.0, learning)
         if read.confidence >= LEARN_CONFIDENCE:
             self._learn(glyphs, read.digits)
         if 0 < glyphs.source_height < TESSERACT_ALONE_MIN_PX:
             return DigitText(read.digits, 0.0, LEARNING_SMALL_DIGITS)
         return read
+
+    def _learning(self) -> str:
+        """What the status says while Tesseract alone cannot vouch for a read."""
+        if self.learner is None:
+            return TESSERACT_UNSURE
+        learner = self.learner
+        known = sum(len(learner.samples.get(d, ())) >= learner.min_samples for d in "0123456789")
+        return LEARNING_DIGITS.format(known=known)
 
     def _contradicts_learned(self, glyphs: Glyphs, digits: str) -> bool:
         """Whether a glyph is likelier another digit than Tesseract's, by the digits learned so

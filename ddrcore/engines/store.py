@@ -35,11 +35,14 @@ def default_store_dir() -> Path:
 
 
 class TemplateStore:
-    """The learned templates of one profile, in ``folder``/templates-<profile>.npz."""
+    """The learned templates of one profile, in ``folder``/templates-<profile>.npz, or in the
+    file ``path`` (a store exported by ``ddrcore learn`` and handed around)."""
 
-    def __init__(self, profile: str, folder: Path | None = None) -> None:
+    def __init__(self, profile: str, folder: Path | None = None, path: Path | None = None) -> None:
         self.profile = profile
-        self.path = (folder or default_store_dir()) / f"templates-{profile}.npz"
+        self.path = path or (folder or default_store_dir()) / f"templates-{profile}.npz"
+        # What ``ddrcore learn`` measured before it wrote the store (see :meth:`save`).
+        self.validation: dict[str, int] | None = None
 
     def load(self) -> dict[str, list[Feature]]:
         """The stored samples per digit ({} when there is no store yet)."""
@@ -54,12 +57,14 @@ class TemplateStore:
         problem = self._foreign(meta, features, labels)
         if problem:
             raise TemplateStoreError(f"template store {self.path} {problem}")
+        validation = meta.get("validation")
+        self.validation = {k: int(v) for k, v in validation.items()} if isinstance(validation, dict) else None
         samples: dict[str, list[Feature]] = {}
         for label, row in zip(labels.tolist(), features.astype(np.float32), strict=True):
             samples.setdefault(str(label), []).append(row)
         return samples
 
-    def save(self, samples: dict[str, list[Feature]]) -> None:
+    def save(self, samples: dict[str, list[Feature]], validation: dict[str, int] | None = None) -> None:
         """Write atomically: into a temporary file of this writer's own, flushed to disk,
         then put in place in one rename. A crash mid-write leaves the old file, and two
         processes saving at once (OBS and the command line) leave one whole store or the
@@ -67,7 +72,10 @@ class TemplateStore:
         labels = [digit for digit, rows in sorted(samples.items()) for _ in rows]
         rows = [row for _, features in sorted(samples.items()) for row in features]
         features = np.stack(rows) if rows else np.zeros((0, FEATURE_SIZE * FEATURE_SIZE), np.float32)
-        meta = json.dumps({"format": FORMAT_VERSION, "profile": self.profile, "feature_size": FEATURE_SIZE})
+        info: dict[str, object] = {"format": FORMAT_VERSION, "profile": self.profile, "feature_size": FEATURE_SIZE}
+        if validation is not None:
+            info["validation"] = validation
+        meta = json.dumps(info)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, partial = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".partial", dir=self.path.parent)
         try:
