@@ -119,6 +119,7 @@ def _section(title: str, profile: Profile, warmup: Sample, frames: Sample, basel
             rate, cpu_ms, exact = max(_measure(bare, frames) for _ in range(_PASSES))
             rates["bare matcher"] = rate
             lines.append(f"  {'bare matcher (yardstick)':<28} {rate:>9.1f} {cpu_ms:>12.2f} {exact:>7.1%}")
+    lines.append(_cold_start(profile, frames))
     try:
         baseline = _baseline_reader(profile)
     except EngineError as exc:
@@ -130,6 +131,32 @@ def _section(title: str, profile: Profile, warmup: Sample, frames: Sample, basel
     if "glyph" in rates and "bare matcher" in rates:
         lines.append(f"  glyph reads at {rates['glyph'] / rates['bare matcher']:.2f}x the bare matcher's rate")
     return lines
+
+
+_COLD_STARTS = 5
+
+
+def _cold_start(profile: Profile, frames: Sample) -> str:
+    """What the first read costs from an empty template store (the stream's first frame):
+    making the auto engine (Tesseract starts), then the first read; the median and the most
+    of a few fresh stores."""
+    ready_ms: list[float] = []
+    first_ms: list[float] = []
+    for i in range(_COLD_STARTS):
+        with _private_store():
+            started = time.perf_counter()
+            reader = ScoreReader(profile, make_engine("auto", profile))
+            ready = time.perf_counter()
+            reader.read(frames[i % len(frames)][0])
+            first_ms.append((time.perf_counter() - ready) * 1000)
+            ready_ms.append((ready - started) * 1000)
+            reader.close()
+    ready_ms.sort()
+    first_ms.sort()
+    return (
+        f"  cold start (empty store): auto ready in {ready_ms[len(ready_ms) // 2]:.0f} ms, "
+        f"first read {first_ms[len(first_ms) // 2]:.1f} ms (most {first_ms[-1]:.1f} ms)"
+    )
 
 
 def _pair_reader(reader: ScoreReader) -> Callable[[Image], Truth]:

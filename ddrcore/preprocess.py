@@ -324,40 +324,41 @@ def _split_touching(pieces: list[_Piece]) -> list[_Piece]:
 
 
 def _cut_hanging_commas(pieces: list[_Piece]) -> list[_Piece]:
-    """Cut off a comma that touches a digit beside it: ink hanging below the other glyphs'
-    baseline at one side of a glyph wider than the rest ("39,830" whose comma and "8" are
-    one component at DDR's spacing). The digit keeps its own columns."""
+    """Cut off a comma joined to the digit after it: ink hanging below the other glyphs'
+    baseline at the left of a glyph wider than the rest (DDR World's spacing puts a comma's
+    top against the next digit's lower left: "39,830" had its comma and "8" as one
+    component). A comma joined to the digit *before* it stays "digits run together": that is
+    how blur fills a soft "8" into its comma, which then reads as a sure "6"."""
     if len(pieces) < 3:
         return pieces
     widths = sorted(b[2] for _, b, _ in pieces)
     typical_w = widths[len(widths) // 2]
     bottoms = sorted(b[1] + b[3] for _, b, _ in pieces)
     baseline = bottoms[len(bottoms) // 2]
-    return [_without_comma(piece, typical_w, baseline) for piece in pieces]
+    return [_without_leading_comma(piece, typical_w, baseline) for piece in pieces]
 
 
-def _without_comma(piece: _Piece, typical_w: int, baseline: int) -> _Piece:
+def _without_leading_comma(piece: _Piece, typical_w: int, baseline: int) -> _Piece:
     glyph, (x, y, w, h), _ = piece
     below = baseline - y + 1  # the rows under the other glyphs' baseline
     if w <= _RUN_TOGETHER_WIDTH * typical_w or not 0 < below < h:
         return piece
     tail = np.flatnonzero(glyph[below:].any(axis=0))
-    if tail.size == 0 or tail[0] < w // 2 <= tail[-1]:
+    if tail.size == 0 or tail[-1] >= w // 2:
         return piece
-    # The digit ends at the thinnest column (above the baseline) near its typical width.
+    # The digit starts at the thinnest column (above the baseline) near its typical width.
     above = np.count_nonzero(glyph[: baseline - y], axis=0)
-    edge = typical_w if tail[0] >= w // 2 else w - typical_w
+    edge = w - typical_w
     lo, hi = max(1, edge - 3), min(w - 1, edge + 4)
     if hi <= lo:
         return piece
     cut = lo + int(np.argmin(above[lo:hi]))
-    left, right = (0, cut) if tail[0] >= w // 2 else (cut, w)
-    digit = glyph[: baseline - y, left:right]
+    digit = glyph[: baseline - y, cut:]
     rows = np.flatnonzero(digit.any(axis=1))
     if rows.size == 0:
         return piece
     top, bottom = int(rows[0]), int(rows[-1]) + 1
-    return digit[top:bottom], (x + left, y + top, right - left, bottom - top), int(np.count_nonzero(digit))
+    return digit[top:bottom], (x + cut, y + top, w - cut, bottom - top), int(np.count_nonzero(digit))
 
 
 def _without_intrusions(boxes: dict[int, _Box], width: int, height: int) -> dict[int, _Box]:

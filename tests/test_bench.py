@@ -32,6 +32,7 @@ def test_bench_measures_every_engine_beside_the_yardsticks(tesseract: str) -> No
         assert set(rows) == _ROWS, section
         assert all(float(row["rate"]) > 0 for row in rows.values()), section
         assert "glyph reads at" in section and "the bare matcher's rate" in section
+        assert re.search(r"cold start \(empty store\): auto ready in \d+ ms, first read [\d.]+ ms", section), section
     clip = {m["name"]: m for line in sections[0].splitlines() if (m := _ROW.match(line))}
     # The clip's scores are big and sharp: the matcher reads every one of them.
     assert clip["glyph"]["exact"] == "100.0"

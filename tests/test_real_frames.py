@@ -70,3 +70,27 @@ def test_analyze_real_stepmania_clip(frames_dir: Path, tesseract: str, tmp_path:
     assert scored[-1][0] > scored[0][0] + 1_000_000
     assert {r[3] for r in rows if r[3]} == {"p1"}
     assert rows[-1][1] == "" and rows[-1][3] == ""
+
+
+def test_an_intrusion_from_the_regions_edge_does_not_void_clear_digits(frames_dir: Path, tesseract: str) -> None:
+    """A UI element reaching into the top of P2's region (drawn in the score's own colour):
+    apart from the digits, or joined to one from above, the digits still read."""
+    import cv2
+
+    info = labels("stepmania")
+    prof = load_profile("stepmania")
+    region = Region(*info["regions_1280x720"]["p2"])
+    reader = ScoreReader(prof, make_engine("auto", prof), {p: Region(*info["regions_1280x720"][p]) for p in PLAYERS})
+    for frame in info["frames"]:  # learn the digits first, as a stream does
+        reader.read(load_image(frames_dir / "stepmania" / frame["file"]))
+    target = info["frames"][7]
+    image = load_image(frames_dir / "stepmania" / target["file"])
+    x, y, w = region.x, region.y, region.w
+    ink = image[y + 20, x + 100].tolist()  # a pixel of the digits' own colour
+    assert reader.read_region(image, region).score == target["p2"]
+    for x0, x1, y1 in ((x + 40, x + 120, y + 4), (x + 200, x + 214, y + 10)):
+        intruded = image.copy()
+        cv2.rectangle(intruded, (x0, y - 10), (x1, y1), ink, -1)
+        reader.read_region(intruded, Region(0, 0, 1, 1))  # forget the last pixels read
+        read = reader.read_region(intruded, region)
+        assert read.score == target["p2"], read

@@ -106,3 +106,26 @@ def test_ddr_lower_read_is_a_misread() -> None:
     reads.append((2.75, 511000, 400000))
     states = _run(DDR, reads)
     assert all(s.lead.p1 is None or s.lead.p1 >= 500000 for s in states)
+
+
+def test_unsure_reads_keep_the_leader_and_gone_scores_clear_it() -> None:
+    """Digits on screen but unread keep the last settled leader and scores (a read that is
+    refused for a while mid-song); scores that are gone (results, menu) clear them."""
+    song = [(i * 0.25, 10000 * i, 8000 * i) for i in range(20)]
+    state = _run(DDR, song)[-1]
+    assert state.lead.leader == "p1"
+    kept = state.lead
+    for i in range(40):  # 10 s of both players unsure
+        state = track(state, 5 + i * 0.25, None, None, DDR, present=(True, True))
+        assert state.lead == kept
+    state = track(state, 15.0, 150_000, 160_000, DDR, present=(True, True))
+    assert state.lead.p2 == kept.p2 or state.lead.leader == "p1"  # one read never changes the leader
+    for i in range(2):
+        state = track(state, 15.25 + i * 0.25, None, None, DDR, present=(False, False))
+    assert state.lead.leader is None and state.lead.p1 is None
+
+
+def test_unsure_is_not_kept_for_ever() -> None:
+    state = _run(DDR, [(i * 0.25, 10000 * i, 8000 * i) for i in range(20)])[-1]
+    state = track(state, 5.0 + DDR.unsure_keep_s + 0.1, None, None, DDR, present=(True, True))
+    assert state.lead.leader is None
