@@ -160,7 +160,13 @@ def segment(
     component_boxes = _glyph_components(stats.tolist(), width, height)
     if not component_boxes:
         return Glyphs(problem="no ink", digits_there=False)
-    groups = _group_by_column(_without_intrusions(component_boxes, width, height))
+    cleared = _without_intrusions(mask, labels, component_boxes)
+    if cleared is not None:
+        _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(cleared, 8, cv2.CV_16U, cv2.CCL_DEFAULT)
+        component_boxes = _glyph_components(stats.tolist(), width, height)
+        if not component_boxes:
+            return Glyphs(problem="no ink", digits_there=False)
+    groups = _group_by_column(component_boxes)
     # The components' pixel counts: a glyph's ink without counting it again.
     areas: list[int] = stats[:, cv2.CC_STAT_AREA].tolist()
     tallest = max(box[3] for _, box in groups)
@@ -179,11 +185,6 @@ def segment(
         else:
             glyph = np.isin(box_labels, members).astype(np.uint8) * 255
             ink = sum(areas[i] for i in members)
-        if any(y > component_boxes[i][1] for i in members):  # an intrusion's part above was cut off
-            trimmed = _trimmed(glyph, (x, y, w, h))
-            if trimmed is not None:
-                pieces.append(trimmed)
-            continue
         pieces.append((glyph, (x, y, w, h), ink))
     pieces = _cut_hanging_commas(_split_touching(pieces))
     digit_height = int(median([b[3] for _, b, _ in pieces]))
@@ -361,44 +362,39 @@ def _without_leading_comma(piece: _Piece, typical_w: int, baseline: int) -> _Pie
     return digit[top:bottom], (x + cut, y + top, w - cut, bottom - top), int(np.count_nonzero(digit))
 
 
-def _without_intrusions(boxes: dict[int, _Box], width: int, height: int) -> dict[int, _Box]:
-    """Ink reaching in from the region's edge that is no digit: a UI element above the score
-    (StepMania's, over P2's "012,119,910"). Where the components clear of the edges make a
-    row of digits, a component at the edge that lies off that row is dropped, and one joined
-    to a digit from above keeps only its part on the row; one at the edge on the row itself
-    is a cut digit and stays (it is refused as such). ``boxes``: each component's box."""
+def _without_intrusions(mask: Image, labels: Image, boxes: dict[int, _Box]) -> Image | None:
+    """The mask without ink that reaches in from the region's edge and is no digit (a UI
+    element above the score, as StepMania's over P2's "012,119,910"), or None when there is
+    none. Where the components clear of the edges make a row of digits, a component at the
+    edge that ends on the row's baseline but reaches above it is joined to digits from above
+    and loses its part above the row; one that starts or ends with the digits otherwise is a
+    digit cut by the edge and stays (refused as such); any other goes. ``boxes``: the
+    glyph-sized components' boxes, by label."""
+    height, width = mask.shape
     inside = [box for box in boxes.values() if not _touches_edge(box, width, height)]
     if len(inside) == len(boxes) or len(inside) < 2:
-        return boxes
+        return None
     tallest = max(h for _, _, _, h in inside)
     row = [box for box in inside if box[3] >= _DIGIT_HEIGHT_OF_TALLEST * tallest]
     if len(row) < 2:
-        return boxes
+        return None
     top = int(median([y for _, y, _, _ in row]))
     bottom = int(median([y + h for _, y, _, h in row]))
     slack = max(1, round(_BASELINE_TOLERANCE * (bottom - top)))
-    kept: dict[int, _Box] = {}
+    cleared: Image | None = None
     for i, (x, y, w, h) in boxes.items():
         if not _touches_edge((x, y, w, h), width, height):
-            kept[i] = (x, y, w, h)
-        elif min(y + h, bottom) - max(y, top) < 0.5 * (bottom - top):
-            continue  # off the digits' row
-        elif y < top - slack and abs(y + h - bottom) <= slack:
-            kept[i] = (x, top, w, y + h - top)  # joined to a digit from above: the digit's part
-        else:
-            kept[i] = (x, y, w, h)
-    return kept
-
-
-def _trimmed(glyph: Image, box: _Box) -> _Piece | None:
-    """``glyph`` narrowed to its inked columns (None when none is left)."""
-    columns = np.flatnonzero(glyph.any(axis=0))
-    if columns.size == 0:
-        return None
-    left, right = int(columns[0]), int(columns[-1]) + 1
-    part = glyph[:, left:right]
-    x, y, _, h = box
-    return part, (x + left, y, right - left, h), int(np.count_nonzero(part))
+            continue
+        on_baseline, on_top = abs(y + h - bottom) <= slack, abs(y - top) <= slack
+        from_above = on_baseline and y < top - slack
+        if (on_baseline or on_top) and not from_above:
+            continue  # a digit cut by the edge
+        if cleared is None:
+            cleared = mask.copy()
+        rows = slice(y, top) if from_above else slice(y, y + h)
+        part = cleared[rows, x : x + w]
+        part[labels[rows, x : x + w] == i] = 0
+    return cleared
 
 
 def _group_by_column(boxes: dict[int, _Box]) -> list[tuple[list[int], _Box]]:
