@@ -61,6 +61,7 @@ DEFAULTS: dict[str, Any] = {
     "engine": "auto",
     "hold_ms": 1000,
     "tesseract_path": "",
+    "templates_file": "",
     "text_source": "",
     "text_format": "{leader} leads by {margin}",
     "tie_text": "Tie",
@@ -274,7 +275,15 @@ class Script:
             self.setting_problems.append("set both regions, or neither (all zero: the profile's regions)")
             p1 = p2 = None
         engine = get_str(settings, "engine") or "auto"
-        read = ReadConfig(profile, engine, p1, p2, get_int(settings, "hold_ms"), get_str(settings, "tesseract_path"))
+        read = ReadConfig(
+            profile,
+            engine,
+            p1,
+            p2,
+            get_int(settings, "hold_ms"),
+            get_str(settings, "tesseract_path"),
+            get_str(settings, "templates_file"),
+        )
         interval_ms = max(33, get_int(settings, "interval_ms"))
         return LiveConfig(
             read, get_int(settings, "monitor"), interval_ms, obs.obs_data_get_bool(settings, "auto_locate")
@@ -617,6 +626,9 @@ def script_properties() -> Any:
     obs.obs_properties_add_int(props, "hold_ms", "New leader must hold (ms)", 0, 10000, 100)
     obs.obs_properties_add_path(
         props, "tesseract_path", "Tesseract program (empty: find it)", obs.OBS_PATH_FILE, "", None
+    )
+    obs.obs_properties_add_path(
+        props, "templates_file", "Template file (empty: learn the digits)", obs.OBS_PATH_FILE, "*.npz", None
     )
     add_list(props, "text_source", "Text source", [("(none)", ""), *((n, n) for n in text_source_names())])
     obs.obs_properties_add_text(props, "text_format", "Text while a player leads", obs.OBS_TEXT_DEFAULT)

@@ -136,13 +136,13 @@ def random_frames(count: int, seed: int, scale: float | None = None) -> Iterator
         yield RealFontFrame(degrade(composite(p1, p2), degradation, rng), p1, p2, degradation)
 
 
-def song_scores(seconds: float, fps: float, seed: int) -> list[tuple[int | None, int | None]]:
-    """A whole song: both at 0 for a second, then rising to about 990,000 with the lead
+def song_scores(seconds: float, fps: float, seed: int, lead_in_s: float = 1.0) -> list[tuple[int | None, int | None]]:
+    """A whole song: both at 0 for ``lead_in_s``, then rising to about 990,000 with the lead
     changing every few seconds (a margin that swings around zero), then a second of the
     results screen (no scores). Scores are multiples of 10, as DDR's are."""
     rng = np.random.default_rng(seed)
     frames = int(seconds * fps)
-    start, end = int(fps), frames - int(fps)
+    start, end = int(lead_in_s * fps), frames - int(fps)
     period_s = float(rng.uniform(7.0, 10.0))
     swing = float(rng.uniform(5_000, 9_000))  # below the rise per second: scores never fall
     out: list[tuple[int | None, int | None]] = []
@@ -158,16 +158,16 @@ def song_scores(seconds: float, fps: float, seed: int) -> list[tuple[int | None,
 
 
 def song_frames(
-    seconds: float, fps: float, seed: int, degradation: Degradation | None = None
+    seconds: float, fps: float, seed: int, degradation: Degradation | None = None, lead_in_s: float = 1.0
 ) -> Iterator[tuple[float, Image, int | None, int | None]]:
     rng = np.random.default_rng(seed)
     degradation = degradation or Degradation()
-    for i, (p1, p2) in enumerate(song_scores(seconds, fps, seed)):
+    for i, (p1, p2) in enumerate(song_scores(seconds, fps, seed, lead_in_s)):
         yield i / fps, degrade(composite(p1, p2), degradation, rng), p1, p2
 
 
 def write_song_video(
-    path: Path, seconds: float, fps: float, seed: int, scale: float = 1.0
+    path: Path, seconds: float, fps: float, seed: int, scale: float = 1.0, lead_in_s: float = 1.0
 ) -> list[tuple[float, int | None, int | None]]:
     """The song as an H.264 video (ffmpeg), and its truth as (time_s, p1, p2)."""
     import subprocess
@@ -181,7 +181,7 @@ def write_song_video(
     truth = []
     with subprocess.Popen(command, stdin=subprocess.PIPE) as encoder:
         assert encoder.stdin is not None
-        for t, frame, p1, p2 in song_frames(seconds, fps, seed):
+        for t, frame, p1, p2 in song_frames(seconds, fps, seed, lead_in_s=lead_in_s):
             sized = frame if frame.shape[1::-1] == size else cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
             encoder.stdin.write(sized.tobytes())
             truth.append((t, p1, p2))

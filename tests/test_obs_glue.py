@@ -225,6 +225,11 @@ def test_hotkey_pauses_and_resumes(obs: Harness) -> None:
             "Tesseract not found at /nowhere",
             {"tesseract_path": ""},
         ),
+        (
+            {"templates_file": "/nowhere/digits.npz"},
+            "template file /nowhere/digits.npz does not exist: make one with 'ddrcore learn'",
+            {"templates_file": ""},
+        ),
     ],
 )
 def test_bad_input_is_one_clear_line_and_recovers(
