@@ -48,6 +48,7 @@ _STOP_WAIT_S = 2.0
 DEFAULTS: dict[str, Any] = {
     "enabled": True,
     "profile": "stepmania",
+    "capture": "screen",
     "monitor": 1,
     "p1_x": 0,
     "p1_y": 0,
@@ -164,6 +165,8 @@ class Script:
         self.reader: Any = None  # ddrcore.live.LiveReader once the packages import
         self.reader_started = False
         self.switcher: Any = None  # ddrcore.switcher.SceneSwitcher
+        self.feed: Any = None  # ddrcore.source_feed.SourceFeed, when an OBS source is read
+        self.pixels: Any = None  # ddrcore.obs_native.SourcePixels, made on the graphics thread
         self.missing = ""
         self.enabled = True
         self.hotkey_paused = False
@@ -192,6 +195,8 @@ class Script:
         # Timer ticks in microseconds, by what they did: "idle", "text" (wrote the text),
         # "scene" (handed a switch to the switcher).
         self.tick_us: dict[str, deque[float]] = {k: deque(maxlen=_TICK_SAMPLES) for k in ("idle", "text", "scene")}
+        # The graphics thread's time per picture read from an OBS source (render + map), us.
+        self.capture_us: deque[float] = deque(maxlen=_TICK_SAMPLES)
         self.tick_kind = "idle"
         self.next_check_s = 0.0
 
@@ -226,8 +231,14 @@ class Script:
 
         self.setting_problems = []
         config = self.live_config(settings)
+        if config.capture == "screen":
+            self.feed = None
+        elif self.feed is None or self.feed.name != config.capture:
+            from ddrcore.source_feed import SourceFeed
+
+            self.feed = SourceFeed(config.capture)
         if self.reader is None:
-            self.reader = LiveReader(config)
+            self.reader = LiveReader(config, self.feed_for)
         else:
             self.reader.configure(config)
         self.reader_started = self.reader.start()  # else the tick starts it (see LiveReader.start)
@@ -285,9 +296,15 @@ class Script:
             get_str(settings, "templates_file"),
         )
         interval_ms = max(33, get_int(settings, "interval_ms"))
-        return LiveConfig(
-            read, get_int(settings, "monitor"), interval_ms, obs.obs_data_get_bool(settings, "auto_locate")
-        )
+        auto_locate = obs.obs_data_get_bool(settings, "auto_locate")
+        capture = get_str(settings, "capture") or "screen"
+        return LiveConfig(read, get_int(settings, "monitor"), interval_ms, auto_locate, capture)
+
+    def feed_for(self, name: str) -> Any:
+        """The feed the timer fills for OBS source ``name`` (the worker asks for it)."""
+        from ddrcore.source_feed import SourceFeed
+
+        return self.feed if self.feed is not None and self.feed.name == name else SourceFeed(name)
 
     def pause_reader(self) -> None:
         """Read only while enabled and there is something to drive (nothing is captured else)."""
@@ -302,6 +319,11 @@ class Script:
         if self.switcher is not None:
             self.switcher.stop()
             self.switcher = None
+        if self.pixels is not None:
+            from ddrcore.obs_native import released_graphics
+
+            self.pixels.close(released_graphics())
+            self.pixels = None
         for name in list(self.hotkey_ids):
             obs.obs_hotkey_unregister(HOTKEY_CALLBACKS[name])
             del self.hotkey_ids[name]
@@ -357,6 +379,8 @@ class Script:
         self.tick_kind = "idle"
         if self.reader is not None and not self.reader_started:
             self.reader_started = bool(self.reader.start())
+        if self.feed is not None:
+            each(self.feed_source)
         status = self.reader.status if self.reader is not None else None
         if status is not None and status.seq != self.seen_seq:
             self.seen_seq = status.seq
@@ -370,6 +394,39 @@ class Script:
         each(self.note_switch)
         each(self.report, status.problem if status is not None else "")
         self.tick_us[self.tick_kind].append((time.perf_counter() - started) * 1e6)
+
+    def feed_source(self) -> None:
+        """Hand the worker the part of the OBS source it asked for: map what the last tick
+        staged, report the source's size (or its problem), stage the next part asked for.
+        Runs on the graphics thread, as rendering must; it never waits for the worker."""
+        from ddrcore.obs_native import NativeObsError, SourcePixels, graphics_library
+        from ddrcore.source_feed import rgba_to_bgr
+
+        feed = self.feed
+        if self.pixels is None:
+            try:
+                self.pixels = SourcePixels(graphics_library())
+            except NativeObsError as exc:
+                feed.report(None, f"reading OBS sources is unavailable here ({exc}); capture the screen instead")
+                return
+        started = time.perf_counter()
+        worked = False
+        staged = self.pixels.staged
+        if staged is not None:
+            image = self.pixels.map(rgba_to_bgr)
+            if image is not None:
+                feed.deliver(staged.seq, image)
+            worked = True
+        state = self.pixels.state(feed.name)
+        feed.report(None if state.problem else (state.width, state.height), state.problem)
+        request = feed.wanted()
+        if request is not None and not state.problem and self.pixels.staged is None:
+            box = request.box
+            whole = (0, 0, state.width, state.height)
+            part = whole if box is None else (box.x, box.y, box.w, box.h)
+            worked = self.pixels.stage(feed.name, part, request.seq) or worked
+        if worked:
+            self.capture_us.append((time.perf_counter() - started) * 1e6)
 
     def note_messages(self, status: Any) -> None:
         """Log the worker's answers (and found regions) once each."""
@@ -488,7 +545,7 @@ class Script:
     def tick_summary(self) -> str:
         status = self.reader.status if self.reader is not None else None
         parts = [worker_load(status)] if status is not None else []
-        for kind, samples in self.tick_us.items():
+        for kind, samples in (*self.tick_us.items(), ("source capture", self.capture_us)):
             ticks = sorted(samples)
             if ticks:
                 parts.append(
@@ -616,6 +673,7 @@ def script_properties() -> Any:
     obs.obs_properties_add_button(props, "refresh", "Refresh status", on_refresh)
     obs.obs_properties_add_bool(props, "enabled", "Enabled")
     add_list(props, "profile", "Game profile", [(p, p) for p in PROFILES])
+    add_list(props, "capture", "Capture", [("Screen (the monitor below)", "screen"), *video_source_names()])
     obs.obs_properties_add_int(props, "monitor", "Monitor (1 = first)", 1, 16, 1)
     for player in ("p1", "p2"):
         for key, label in (("x", "left"), ("y", "top"), ("w", "width"), ("h", "height")):
@@ -651,6 +709,17 @@ def add_list(props: Any, key: str, label: str, items: list[tuple[str, str]]) -> 
     prop = obs.obs_properties_add_list(props, key, label, obs.OBS_COMBO_TYPE_LIST, obs.OBS_COMBO_FORMAT_STRING)
     for name, value in items:
         obs.obs_property_list_add_string(prop, name, value)
+
+
+def video_source_names() -> list[tuple[str, str]]:
+    """Every source with video (capture cards, game and window capture, media, NDI, browser)
+    and every scene, as (label, name)."""
+    with released(obs.obs_enum_sources() or [], obs.source_list_release) as sources:
+        inputs = sorted(
+            obs.obs_source_get_name(s) for s in sources if obs.obs_source_get_output_flags(s) & obs.OBS_SOURCE_VIDEO
+        )
+    scenes = sorted(obs.obs_frontend_get_scene_names() or [])
+    return [*((n, n) for n in inputs), *((f"Scene: {n}", n) for n in scenes)]
 
 
 def text_source_names() -> list[str]:

@@ -12,17 +12,19 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .capture import ScreenCapture
-from .errors import DdrError, EngineError, ImageError
+from .errors import DdrError, EngineError, ImageError, RegionError
 from .preprocess import Image
 from .preview import draw_preview, write_preview
 from .profiles import Player, load_profile
 from .reader import ScoreRead, ScoreReader
 from .regions import Region
 from .session import ReadConfig, make_reader, make_tracker
+from .source_feed import SourceFeed
 from .tracker import LeadState, Tracker
 
 log = logging.getLogger(__name__)
@@ -39,14 +41,21 @@ AUTO_LOCATE_EVERY_S = 15.0
 
 @dataclass(frozen=True, slots=True)
 class LiveConfig:
-    """What to read live: how to read (profile, engine, regions in monitor pixels, hold),
-    which monitor (mss numbering, 1 = first) and how often."""
+    """What to read live: how to read (profile, engine, regions in the captured picture's
+    pixels, hold), what to capture (``capture``: "screen", the monitor numbered ``monitor``
+    in mss's numbering, 1 = first; else the name of an OBS source) and how often."""
 
     read: ReadConfig = field(default_factory=ReadConfig)
     monitor: int = 1
     interval_ms: int = 250
     # Look for the score regions by itself once reads have failed for a while.
     auto_locate: bool = False
+    capture: str = "screen"
+
+    @property
+    def captured(self) -> str:
+        """What is captured, in words."""
+        return f"monitor {self.monitor}" if self.capture == "screen" else f"OBS source {self.capture!r}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +90,10 @@ class LiveReader:
     """Owns the worker thread. ``configure``/``pause``/``request_preview`` only leave a note
     for the worker and return at once; ``stop`` joins the thread."""
 
-    def __init__(self, config: LiveConfig) -> None:
+    def __init__(self, config: LiveConfig, feeds: Callable[[str], SourceFeed] | None = None) -> None:
+        """``feeds`` gives the feed of an OBS source by name (only OBS can render one)."""
         self._wanted = config
+        self._feeds = feeds
         self._status = LiveStatus()
         self._paused = False
         self._preview_to: Path | None = None
@@ -155,7 +166,7 @@ class LiveReader:
         # the game and OBS keep the cores busy this thread spins waiting for them (in OBS it
         # measured 4x the CPU of the same reads on one thread).
         cv2.setNumThreads(1)
-        work = _Work()
+        work = _Work(self._feeds)
         try:
             while not self._stopping:
                 started = time.monotonic()
@@ -179,7 +190,9 @@ class LiveReader:
             if self._locate_requested or work.should_auto_locate(config):
                 self._locate_requested = False
                 return self._locate(work, config)
-            regions = work.reader.regions_for(*work.screen.size)
+            size = work.screen.size
+            work.check_size(config, size)
+            regions = work.reader.regions_for(*size)
             if self._preview_to is None:
                 box = regions["p1"].union(regions["p2"])
                 t, part = work.grab(box)
@@ -221,7 +234,7 @@ class LiveReader:
         found = locate(frame, work.reader)
         work.located()
         if found is None:
-            message = f"Find score regions: no score regions found on monitor {config.monitor}"
+            message = f"Find score regions: no score regions found on {config.captured}"
         else:
             reads = ", ".join(f"{p.upper()} {r.score}" for p, r in (("p1", found.read.p1), ("p2", found.read.p2)))
             message = f"Find score regions: P1 {found.p1}, P2 {found.p2} ({found.method}; read {reads})"
@@ -285,11 +298,14 @@ class _Work:
     """The worker's own objects, built lazily from the config and rebuilt when it changes.
     Only the worker thread touches it (mss handles belong to the thread that made them)."""
 
-    def __init__(self) -> None:
-        self.screen: ScreenCapture | None = None
+    def __init__(self, feeds: Callable[[str], SourceFeed] | None = None) -> None:
+        self.screen: ScreenCapture | SourceFeed | None = None
         self.reader: ScoreReader | None = None
         self.tracker: Tracker | None = None
-        self._monitor = 0
+        self._feeds = feeds
+        self._captured = ""
+        # The source's size when its regions were first read there (explicit regions only).
+        self._source_size: tuple[int, int] | None = None
         self._read_config: ReadConfig | None = None
         self._done: deque[float] = deque()
         self._cpu: deque[tuple[float, float]] = deque()
@@ -298,16 +314,36 @@ class _Work:
         self._last_locate = -AUTO_LOCATE_EVERY_S
 
     def prepare(self, config: LiveConfig) -> None:
-        if self.screen is not None and self._monitor != config.monitor:
+        if self.screen is not None and self._captured != config.captured:
             self._close_screen()
         if self.screen is None:
-            self.screen = ScreenCapture(config.monitor)
-            self._monitor = config.monitor
+            if config.capture == "screen":
+                self.screen = ScreenCapture(config.monitor)
+            elif self._feeds is None:
+                raise ImageError(f"{config.captured} can only be read inside OBS: capture the screen here")
+            else:
+                self.screen = self._feeds(config.capture)
+            self._captured = config.captured
         if self.reader is None or self._read_config != config.read:
+            self._source_size = None
             self._close_reader()
             self.reader = make_reader(config.read)
             self.tracker = make_tracker(config.read)
             self._read_config = config.read
+
+    def check_size(self, config: LiveConfig, size: tuple[int, int]) -> None:
+        """A source that changed size (a capture card from 720p to 1080p): the profile's
+        regions follow it; regions set in its old pixels would read the wrong place."""
+        if config.capture == "screen" or config.read.regions is None:
+            return
+        if self._source_size is None:
+            self._source_size = size
+        elif size != self._source_size:
+            (w0, h0), (w1, h1) = self._source_size, size
+            raise RegionError(
+                f"{config.captured} changed size from {w0}x{h0} to {w1}x{h1}: the regions are in its old "
+                "pixels; set them again or press Find score regions"
+            )
 
     def grab(self, box: Region | None = None) -> tuple[float, Image]:
         """Grab the screen (or ``box`` of it), counting the CPU time it takes."""
@@ -376,6 +412,6 @@ class _Work:
                 log.exception("closing the reader failed")
 
     def _close_screen(self) -> None:
-        if self.screen is not None:
-            self.screen.close()
-            self.screen = None
+        if isinstance(self.screen, ScreenCapture):
+            self.screen.close()  # an OBS source's feed belongs to the script, which reuses it
+        self.screen = None

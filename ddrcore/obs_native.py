@@ -16,7 +16,9 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 class NativeObsError(Exception):
@@ -104,3 +106,208 @@ def load_frontend() -> NativeFrontend:
     except AttributeError as exc:
         raise NativeObsError(f"OBS's library lacks a function the script needs: {exc}") from None
     return NativeFrontend(obs, frontend)
+
+
+# OBS's graphics enums (libobs/graphics/graphics.h) and a source's output flag.
+_GS_RGBA = 3
+_GS_ZS_NONE = 0
+_GS_CLEAR_COLOR = 1
+_GS_BLEND_ZERO = 0
+_GS_BLEND_ONE = 1
+_OBS_SOURCE_VIDEO = 1
+
+
+class _Vec4(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_float), ("y", ctypes.c_float), ("z", ctypes.c_float), ("w", ctypes.c_float)]
+
+
+def _bind_graphics(obs: ctypes.CDLL) -> None:
+    void_p, u32, f32 = ctypes.c_void_p, ctypes.c_uint32, ctypes.c_float
+    signatures: dict[str, tuple[object, list[object]]] = {
+        "obs_enter_graphics": (None, []),
+        "obs_leave_graphics": (None, []),
+        "obs_get_source_by_name": (void_p, [ctypes.c_char_p]),
+        "obs_source_release": (None, [void_p]),
+        "obs_source_get_width": (u32, [void_p]),
+        "obs_source_get_height": (u32, [void_p]),
+        "obs_source_get_output_flags": (u32, [void_p]),
+        "obs_source_video_render": (None, [void_p]),
+        "obs_source_inc_showing": (None, [void_p]),
+        "obs_source_dec_showing": (None, [void_p]),
+        "gs_texrender_create": (void_p, [ctypes.c_int, ctypes.c_int]),
+        "gs_texrender_destroy": (None, [void_p]),
+        "gs_texrender_reset": (None, [void_p]),
+        "gs_texrender_begin": (ctypes.c_bool, [void_p, u32, u32]),
+        "gs_texrender_end": (None, [void_p]),
+        "gs_texrender_get_texture": (void_p, [void_p]),
+        "gs_clear": (None, [u32, ctypes.POINTER(_Vec4), f32, ctypes.c_uint8]),
+        "gs_ortho": (None, [f32, f32, f32, f32, f32, f32]),
+        "gs_blend_state_push": (None, []),
+        "gs_blend_state_pop": (None, []),
+        "gs_blend_function": (None, [ctypes.c_int, ctypes.c_int]),
+        "gs_stagesurface_create": (void_p, [u32, u32, ctypes.c_int]),
+        "gs_stagesurface_destroy": (None, [void_p]),
+        "gs_stage_texture": (None, [void_p, void_p]),
+        "gs_stagesurface_map": (ctypes.c_bool, [void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(u32)]),
+        "gs_stagesurface_unmap": (None, [void_p]),
+    }
+    try:
+        for name, (restype, argtypes) in signatures.items():
+            function = getattr(obs, name)
+            function.restype = restype
+            function.argtypes = argtypes
+    except AttributeError as exc:
+        raise NativeObsError(f"OBS's library lacks a function the script needs: {exc}") from None
+
+
+def graphics_library() -> ctypes.CDLL:
+    """libobs for the calls made on OBS's graphics thread, holding Python's GIL the whole
+    time, as the SWIG binding does: inside ``obs_enter_graphics`` the GIL is never let go and
+    taken again, so no thread that holds the GIL while it waits for the graphics lock can
+    stand in the way (the lock order stays GIL first, then graphics)."""
+    libobs()  # OBS is running
+    names = _LIBOBS.get(sys.platform, _LINUX_LIBOBS)
+    mode = getattr(os, "RTLD_NOLOAD", 0) | getattr(os, "RTLD_GLOBAL", 0)
+    problems = []
+    for name in names:
+        try:
+            lib = ctypes.PyDLL(name, mode=mode) if sys.platform != "win32" else ctypes.PyDLL(name)
+        except OSError as exc:
+            problems.append(f"{name}: {exc}")
+            continue
+        _bind_graphics(lib)
+        return lib
+    raise NativeObsError("OBS's library is not loaded in this process (" + "; ".join(problems) + ")")
+
+
+def released_graphics() -> ctypes.CDLL:
+    """libobs's graphics calls releasing the GIL while in C: for OBS's other threads."""
+    lib = libobs()
+    _bind_graphics(lib)
+    return lib
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """A source's size, or why it gives no pixels ("" when it does)."""
+
+    width: int = 0
+    height: int = 0
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A part of a source rendered and staged on one tick, to be mapped on the next."""
+
+    box: tuple[int, int, int, int]
+    size: tuple[int, int]
+    seq: int
+
+
+class SourcePixels:
+    """Reads part of an OBS source's picture in its own pixels, on OBS's graphics thread:
+    one tick renders the part into a texture at the source's own scale and stages it for
+    the CPU, the next maps the staged copy (so the GPU never stalls the frame). Make it and
+    use it on the graphics thread only (OBS's script timer); ``close`` there too."""
+
+    def __init__(self, obs: ctypes.CDLL) -> None:
+        self._obs = obs
+        self._texrender: int | None = None
+        self._stage: int | None = None
+        self._stage_size = (0, 0)
+        self.staged: Staged | None = None
+
+    def state(self, name: str) -> SourceState:
+        """The named source's size now, or its problem: missing, no video, not producing."""
+        obs = self._obs
+        source = obs.obs_get_source_by_name(name.encode("utf-8"))
+        if not source:
+            return SourceState(problem=f"OBS source {name!r} not found: pick it again (renamed or removed?)")
+        try:
+            if not obs.obs_source_get_output_flags(source) & _OBS_SOURCE_VIDEO:
+                return SourceState(problem=f"OBS source {name!r} has no video (an audio source?): pick a video source")
+            width, height = obs.obs_source_get_width(source), obs.obs_source_get_height(source)
+        finally:
+            obs.obs_source_release(source)
+        if not width or not height:
+            return SourceState(
+                problem=f"OBS source {name!r} is not producing video (capture card unplugged, media stopped?)"
+            )
+        return SourceState(int(width), int(height))
+
+    def stage(self, name: str, box: tuple[int, int, int, int], seq: int) -> bool:
+        """Render ``box`` (x, y, w, h in the source's pixels) of the source and stage it."""
+        obs = self._obs
+        source = obs.obs_get_source_by_name(name.encode("utf-8"))
+        if not source:
+            return False
+        x, y, w, h = box
+        obs.obs_enter_graphics()
+        try:
+            if self._texrender is None:
+                self._texrender = obs.gs_texrender_create(_GS_RGBA, _GS_ZS_NONE)
+            if self._stage is None or self._stage_size != (w, h):
+                if self._stage is not None:
+                    obs.gs_stagesurface_destroy(self._stage)
+                self._stage, self._stage_size = obs.gs_stagesurface_create(w, h, _GS_RGBA), (w, h)
+            obs.gs_texrender_reset(self._texrender)
+            if not obs.gs_texrender_begin(self._texrender, w, h):
+                return False
+            obs.gs_clear(_GS_CLEAR_COLOR, ctypes.byref(_Vec4()), 0.0, 0)
+            obs.gs_ortho(float(x), float(x + w), float(y), float(y + h), -100.0, 100.0)
+            obs.gs_blend_state_push()
+            obs.gs_blend_function(_GS_BLEND_ONE, _GS_BLEND_ZERO)
+            obs.obs_source_inc_showing(source)
+            obs.obs_source_video_render(source)
+            obs.obs_source_dec_showing(source)
+            obs.gs_blend_state_pop()
+            obs.gs_texrender_end(self._texrender)
+            obs.gs_stage_texture(self._stage, obs.gs_texrender_get_texture(self._texrender))
+        finally:
+            obs.obs_leave_graphics()
+            obs.obs_source_release(source)
+        self.staged = Staged(box, (w, h), seq)
+        return True
+
+    def map(self, convert: Callable[[Any], Any]) -> Any:
+        """The staged pixels passed through ``convert(rows)`` (rows: a NumPy view of the
+        mapped RGBA memory, valid only during the call: ``convert`` makes the one copy), or
+        None when nothing is staged or the map fails."""
+        import numpy as np
+
+        if self.staged is None or self._stage is None:
+            return None
+        obs = self._obs
+        w, h = self.staged.size
+        data, linesize = ctypes.c_void_p(), ctypes.c_uint32()
+        obs.obs_enter_graphics()
+        try:
+            if not obs.gs_stagesurface_map(self._stage, ctypes.byref(data), ctypes.byref(linesize)) or not data.value:
+                return None
+            try:
+                memory = (ctypes.c_uint8 * (linesize.value * h)).from_address(data.value)
+                lines = np.frombuffer(memoryview(memory), np.uint8).reshape(h, linesize.value)
+                rows = lines[:, : w * 4].reshape(h, w, 4)
+                return convert(rows)
+            finally:
+                obs.gs_stagesurface_unmap(self._stage)
+        finally:
+            obs.obs_leave_graphics()
+            self.staged = None
+
+    def close(self, obs: ctypes.CDLL | None = None) -> None:
+        """Free the GPU objects. Off the graphics thread, pass :func:`released_graphics`:
+        waiting for the graphics lock there must not hold Python's GIL."""
+        if self._texrender is None and self._stage is None:
+            return
+        obs = obs or self._obs
+        obs.obs_enter_graphics()
+        try:
+            if self._stage is not None:
+                obs.gs_stagesurface_destroy(self._stage)
+            if self._texrender is not None:
+                obs.gs_texrender_destroy(self._texrender)
+        finally:
+            obs.obs_leave_graphics()
+        self._texrender = self._stage = None

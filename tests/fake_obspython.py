@@ -40,6 +40,7 @@ class FakeObs(types.ModuleType):
     OBS_TEXT_DEFAULT, OBS_TEXT_PASSWORD, OBS_TEXT_MULTILINE, OBS_TEXT_INFO = 0, 1, 2, 3
     OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING = 2, 3
     OBS_PATH_FILE = 0
+    OBS_SOURCE_VIDEO = 1
 
     def __init__(self) -> None:
         super().__init__("obspython")
@@ -148,6 +149,9 @@ class FakeObs(types.ModuleType):
 
     def obs_source_get_name(self, ref: Ref) -> str:
         return str(ref.target.name)
+
+    def obs_source_get_output_flags(self, ref: Ref) -> int:
+        return 0 if ref.target.kind == "scene" else self.OBS_SOURCE_VIDEO
 
     def obs_source_get_unversioned_id(self, ref: Ref) -> str:
         return str(ref.target.kind).removesuffix("_v2")
