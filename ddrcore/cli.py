@@ -7,7 +7,6 @@ import csv
 import json
 import logging
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -70,12 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_analyze)
 
     _learn_parser(sub)
-    p = sub.add_parser("watch", help="follow the lead live from the screen")
-    p.add_argument("--monitor", type=int, default=1, help="monitor number (1 = first)")
-    p.add_argument("--interval-ms", type=int, default=250)
-    p.add_argument("--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C)")
-    common(p)
-    p.set_defaults(run=_cmd_watch)
+    _watch_parser(sub, common)
 
     p = sub.add_parser("locate", help="find both score regions in a frame or on the screen")
     p.add_argument("frame", nargs="?", metavar="FRAME", help="an image file (or --screen)")
@@ -108,6 +102,26 @@ def _bench_parser(sub: Any) -> None:
     p.add_argument("--frames", type=int, default=60, help="frames to read per engine")
     p.add_argument("--baseline-frames", type=int, default=8, help="frames for slow per-crop pytesseract")
     p.set_defaults(run=_cmd_bench, p1=None, p2=None)
+
+
+def _watch_parser(sub: Any, common: Any) -> None:
+    p = sub.add_parser("watch", help="follow the lead live (screen, capture device, stream, file); drive OBS")
+    p.add_argument("--monitor", type=int, default=1, help="monitor number (1 = first)")
+    p.add_argument("--source", help="a capture device number, a stream URL (RTSP, HTTP) or a video file")
+    p.add_argument("--interval-ms", type=int, default=250)
+    p.add_argument("--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C or the file ends)")
+    p.add_argument("--obs", help="drive the OBS at HOST:PORT over obs-websocket")
+    p.add_argument("--password", default="", help="obs-websocket's password")
+    p.add_argument("--text-source", default="", help="the OBS text source that shows who leads")
+    for key, label in (("p1", "P1"), ("p2", "P2"), ("tie", "a tie")):
+        p.add_argument(f"--scene-{key}", default="", help=f"the scene while {label} leads")
+    p.add_argument("--text-format", default="{leader} leads by {margin}")
+    p.add_argument("--tie-text", default="Tie")
+    p.add_argument("--idle-text", default="")
+    p.add_argument("--p1-name", default="Player 1")
+    p.add_argument("--p2-name", default="Player 2")
+    common(p)
+    p.set_defaults(run=_cmd_watch)
 
 
 def _learn_parser(sub: Any) -> None:
@@ -241,27 +255,17 @@ def _cmd_learn(args: argparse.Namespace) -> int:
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:
-    config = _config(args)
-    reader = make_reader(config)
-    tracker = make_tracker(config)
-    screen = ScreenCapture(args.monitor)
-    try:
-        reader.regions_for(*screen.size)
-        fmt = reader.profile.format
-        last: tuple[Any, ...] | None = None
-        started = time.monotonic()
-        while not args.seconds or time.monotonic() - started < args.seconds:
-            t, frame = screen.grab()
-            read = reader.read(frame)
-            state = tracker.update(t, read.p1.score, read.p2.score, read.present)
-            key = (state.leader, state.p1, state.p2)
-            if key != last:
-                print(_describe(t - started, state, fmt), flush=True)
-                last = key
-            time.sleep(max(0.0, args.interval_ms / 1000 - (time.monotonic() - t)))
-    finally:
-        screen.close()
-        reader.close()
+    from .present import SceneChoice, Wording
+    from .watch import Watch
+
+    wording = Wording(args.text_format, args.tie_text, args.idle_text, args.p1_name, args.p2_name)
+    scenes = SceneChoice(args.scene_p1, args.scene_p2, args.scene_tie)
+    watch = Watch(_config(args), args.source or "screen", args.monitor, args.interval_ms, wording, scenes)
+    if args.obs:
+        watch.drive(args.obs, args.password, args.text_source)
+    fmt = load_profile(args.profile).format
+    for t, lead in watch.run(args.seconds):
+        print(_describe(t, lead, fmt), flush=True)
     return 0
 
 

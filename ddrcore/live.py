@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from .capture import ScreenCapture
 from .errors import DdrError, EngineError, ImageError, RegionError
@@ -86,12 +87,24 @@ class LiveStatus:
     located_seq: int = 0
 
 
+class Capture(Protocol):
+    """Where the worker's frames come from: the screen, an OBS source's feed, a stream."""
+
+    @property
+    def size(self) -> tuple[int, int]: ...
+
+    def grab(self, box: Region | None = None) -> tuple[float, Image]: ...
+
+    def close(self) -> None: ...
+
+
 class LiveReader:
     """Owns the worker thread. ``configure``/``pause``/``request_preview`` only leave a note
     for the worker and return at once; ``stop`` joins the thread."""
 
-    def __init__(self, config: LiveConfig, feeds: Callable[[str], SourceFeed] | None = None) -> None:
-        """``feeds`` gives the feed of an OBS source by name (only OBS can render one)."""
+    def __init__(self, config: LiveConfig, feeds: Callable[[str], Capture] | None = None) -> None:
+        """``feeds`` gives the capture of anything but the screen by name: an OBS source's
+        feed inside OBS, a capture device, stream or file on the command line."""
         self._wanted = config
         self._feeds = feeds
         self._status = LiveStatus()
@@ -298,8 +311,8 @@ class _Work:
     """The worker's own objects, built lazily from the config and rebuilt when it changes.
     Only the worker thread touches it (mss handles belong to the thread that made them)."""
 
-    def __init__(self, feeds: Callable[[str], SourceFeed] | None = None) -> None:
-        self.screen: ScreenCapture | SourceFeed | None = None
+    def __init__(self, feeds: Callable[[str], Capture] | None = None) -> None:
+        self.screen: Capture | None = None
         self.reader: ScoreReader | None = None
         self.tracker: Tracker | None = None
         self._feeds = feeds
@@ -412,6 +425,6 @@ class _Work:
                 log.exception("closing the reader failed")
 
     def _close_screen(self) -> None:
-        if isinstance(self.screen, ScreenCapture):
+        if self.screen is not None and not isinstance(self.screen, SourceFeed):
             self.screen.close()  # an OBS source's feed belongs to the script, which reuses it
         self.screen = None

@@ -1,0 +1,151 @@
+"""Reading an OBS source instead of the screen, in a real OBS: a Media Source plays a
+real-font DDR World song, scaled to half size and cropped in its scene, with nothing on the
+X screen. The text and the scene follow the true leader, within the hold time and two reads
+of the video's own lead changes; the graphics thread's cost per read is small; the source
+removed and added again gives a status line, then reads again."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+from ddrcore.profiles import load_profile
+
+from . import realfont
+from .conftest import ROOT
+from .display import virtual_display
+from .obs_headless import running_obs
+from .test_obs_e2e import GAME, HOLD_MS, SCENES, SCREEN, _collapse, _leaders_that_hold
+from .test_obs_threads import WATCHER
+
+INTERVAL_MS = 50
+LEAD_IN_S = 3.0
+# What a lead change may take to reach the stream: the hold, two reads, and 0.3 s for OBS.
+LATENCY_LIMIT_S = HOLD_MS / 1000 + 2 * INTERVAL_MS / 1000 + 0.3
+# The graphics thread's time per read in CI (software OpenGL, a 2-core machine).
+CAPTURE_LIMIT_US = 2000
+CAPTURE_COST = re.compile(r"source capture ticks: median (\d+) us, max (\d+) us, n=(\d+)")
+
+
+def _media(video: Path) -> dict[str, Any]:
+    return {
+        "id": "ffmpeg_source",
+        "versioned_id": "ffmpeg_source",
+        "name": "Match",
+        "settings": {"is_local_file": True, "local_file": str(video), "looping": True},
+        # Half size and cropped in the scene: the script reads the source's own pixels.
+        "item": {"pos": {"x": 0.0, "y": 40.0}, "scale": {"x": 0.5, "y": 0.5}, "crop_left": 120, "crop_top": 60},
+    }
+
+
+def _text(client: Any) -> str:
+    return str(client.get_input_settings("Leader").input_settings.get("text", ""))
+
+
+def test_obs_reads_a_media_source_with_nothing_on_screen(frames_dir: Path, tmp_path: Path) -> None:
+    video = tmp_path / "ddr-song.mp4"
+    seconds = 36.0
+    truth = realfont.write_song_video(video, seconds, 30, seed=6, lead_in_s=LEAD_IN_S)
+    settings: dict[str, object] = {
+        "profile": "ddr-world",
+        "capture": "Match",
+        "interval_ms": INTERVAL_MS,
+        "hold_ms": HOLD_MS,
+        "text_source": "Leader",
+        "tie_text": "Tie",
+        "switch_scenes": True,
+        "scene_p1": SCENES["p1"],
+        "scene_p2": SCENES["p2"],
+        "scene_tie": SCENES["tie"],
+    }
+    for player, relative in load_profile("ddr-world").regions.items():
+        region = relative.to_pixels(*GAME)  # the source's own pixels: 1280x720
+        settings |= {f"{player}_x": region.x, f"{player}_y": region.y, f"{player}_w": region.w, f"{player}_h": region.h}
+    observed: list[tuple[float, str, str]] = []
+    with (
+        virtual_display(*SCREEN) as display,
+        running_obs(
+            display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings,
+            more_scripts=(WATCHER,), inputs=(_media(video),),
+        ) as (client, log_path, _),
+    ):  # fmt: skip
+        time.sleep(3)
+        client.trigger_media_input_action("Match", "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_RESTART")
+        deadline = time.monotonic() + 2 * seconds
+        while time.monotonic() < deadline:
+            cursor_ms = client.get_media_input_status("Match").media_cursor or 0
+            if cursor_ms / 1000 >= seconds - 1.2:  # the song's end, before the video loops
+                break
+            observed.append((cursor_ms / 1000, _text(client), _program(client)))
+            time.sleep(0.05)
+        # The source removed: one status line; added again: it reads again, no reload.
+        client.remove_input("Match")
+        time.sleep(3)
+        scenes = list(SCENES.values())
+        media = _media(video)
+        client.create_input(scenes[0], "Match", "ffmpeg_source", media["settings"], True)
+        for scene in scenes[1:]:
+            client.create_scene_item(scene, "Match", True)
+        recovered = False
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not recovered:
+            recovered = " leads" in _text(client) or _text(client) == "Tie"
+            time.sleep(0.2)
+        log = log_path.read_text(errors="replace")
+    ours = [line for line in log.splitlines() if "obs-ddr:" in line]
+    for line in ours:
+        print(line)
+    assert "Traceback" not in log, log[-3000:]
+    # The text and the scene follow the true leader.
+    expected = _leaders_that_hold(truth, HOLD_MS / 1000)
+    assert len(expected) >= 4
+    names = {"Player 1": "p1", "Player 2": "p2"}
+    shown = _collapse([names[t.split(" leads")[0]] for _, t, _ in observed if " leads by " in t])
+    assert shown == expected, (shown, expected)
+    scenes_shown = _collapse([s for _, _, s in observed if s and s != SCENES["tie"]])
+    assert scenes_shown == [SCENES[p] for p in expected]
+    # Latency from the video's own lead changes (its media cursor) to the text.
+    latencies = _latencies(truth, observed)
+    print(f"lead change -> text: median {statistics.median(latencies):.2f} s, max {max(latencies):.2f} s")
+    assert latencies and max(latencies) <= LATENCY_LIMIT_S, latencies
+    # The graphics thread's cost per read.
+    costs = [CAPTURE_COST.search(line) for line in ours]
+    last = [m for m in costs if m][-1]
+    print(f"graphics thread per read: median {last.group(1)} us, max {last.group(2)} us, n={last.group(3)}")
+    assert int(last.group(1)) < CAPTURE_LIMIT_US
+    # Removed: one clear line; back: reading again.
+    assert [line for line in ours if "OBS source 'Match' not found" in line], ours[-10:]
+    assert recovered, ours[-10:]
+
+
+def _program(client: Any) -> str:
+    return str(client.get_current_program_scene().current_program_scene_name)
+
+
+def _latencies(
+    truth: list[tuple[float, int | None, int | None]], observed: list[tuple[float, str, str]]
+) -> list[float]:
+    """For each true lead change that holds: the video time the text first names the new
+    leader, less the video time of the change."""
+    names = {"p1": "Player 1", "p2": "Player 2"}
+    changes = []
+    previous = None
+    for t, p1, p2 in truth:
+        leader = None if p1 is None or p2 is None else "tie" if p1 == p2 else "p1" if p1 > p2 else "p2"
+        if leader != previous:
+            changes.append((t, leader))
+            previous = leader
+    held = [
+        (t, leader)
+        for (t, leader), (t_next, _) in zip(changes, [*changes[1:], (truth[-1][0], None)], strict=True)
+        if leader in names and t_next - t >= HOLD_MS / 1000 + 0.5
+    ]
+    out = []
+    for t, leader in held:
+        seen = [c for c, text, _ in observed if c >= t and text.startswith(names[leader] + " leads")]
+        if seen:
+            out.append(seen[0] - t)
+    return out
