@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from .errors import DdrError
 from .present import SceneChoice
 from .scores import Leader
 
@@ -132,6 +133,8 @@ class SceneSwitcher:
                 continue
             try:
                 result = self._apply(wish)
+            except DdrError as exc:  # the frontend is out of reach (an OBS elsewhere restarting)
+                result = SwitchResult(wish.seq, wish.leader, "", "unavailable", problem=str(exc))
             except Exception as exc:  # a bug must not end switching: report it and go on
                 log.exception("scene switch failed")
                 result = SwitchResult(wish.seq, wish.leader, "", "unavailable", problem=f"scene switch failed: {exc!r}")

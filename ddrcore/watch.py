@@ -43,6 +43,7 @@ class Watch:
         self._last_text: str | None = None
         self._wanted: Leader | str | None = _UNSET
         self._said: set[str] = set()
+        self._text_problem = ""
 
     def drive(self, address: str, password: str, text_source: str) -> None:
         remote = RemoteObs(*parse_address(address), password)
@@ -79,17 +80,17 @@ class Watch:
                 self.remote.close()
 
     def _present(self, lead: LeadState, worker_problem: str) -> None:
-        problems = [worker_problem]
         if self.remote is not None and self.text_source and lead.settled:
             text = leader_text(lead, self.format, self.wording)
             if text != self._last_text:
                 try:
                     self.remote.set_text(self.text_source, text)
-                    self._last_text = text
+                    self._last_text, self._text_problem = text, ""
                 except DdrError as exc:
-                    problems.append(str(exc))
+                    self._text_problem = str(exc)
                 except Exception as exc:  # OBS answered: no such text source
-                    problems.append(f"text source {self.text_source!r} not found: {exc}")
+                    self._text_problem = f"text source {self.text_source!r} not found: {exc}"
+        problems = [worker_problem, self._text_problem]
         if self.switcher is not None:
             if lead.leader != self._wanted:
                 self.switcher.want(lead.leader, self.scenes)

@@ -149,3 +149,43 @@ def _latencies(
         if seen:
             out.append(seen[0] - t)
     return out
+
+
+def test_watch_on_another_machine_drives_obs_over_websocket(frames_dir: Path, tmp_path: Path) -> None:
+    """`ddrcore watch --source FILE --obs HOST:PORT`: the reading runs outside OBS (as on a
+    second PC) and drives OBS's text source and scenes through a real-font song."""
+    import os
+    import subprocess
+    import sys
+
+    video = tmp_path / "ddr-song.mp4"
+    truth = realfont.write_song_video(video, 30, 30, seed=8, lead_in_s=LEAD_IN_S)
+    observed: list[tuple[str, str]] = []
+    with (
+        virtual_display(*SCREEN) as display,
+        running_obs(display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", WATCHER, {}) as (client, _, _),
+    ):
+        command = [
+            sys.executable, "-m", "ddrcore", "watch", "--source", str(video), "--profile", "ddr-world",
+            "--interval-ms", str(INTERVAL_MS), "--obs", "127.0.0.1:4455", "--text-source", "Leader",
+            "--scene-p1", SCENES["p1"], "--scene-p2", SCENES["p2"], "--scene-tie", SCENES["tie"],
+        ]  # fmt: skip
+        env = {**os.environ, "OBS_DDR_DATA": str(tmp_path / "store")}
+        watcher = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 60
+            while watcher.poll() is None and time.monotonic() < deadline:
+                observed.append((_text(client), _program(client)))
+                time.sleep(0.1)
+            observed.append((_text(client), _program(client)))
+        finally:
+            if watcher.poll() is None:
+                watcher.kill()
+            out, err = watcher.communicate()
+    assert watcher.returncode == 0, err.decode()[-2000:]
+    expected = _leaders_that_hold(truth, HOLD_MS / 1000)
+    names = {"Player 1": "p1", "Player 2": "p2"}
+    shown = _collapse([names[t.split(" leads")[0]] for t, _ in observed if " leads by " in t])
+    assert shown == expected, (shown, expected, out.decode()[-1500:])
+    assert _collapse([s for _, s in observed if s != SCENES["tie"]]) == [SCENES[p] for p in expected]
+    assert observed[-1][0] == "", "the results screen: the idle text (empty)"
