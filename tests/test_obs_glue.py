@@ -429,3 +429,15 @@ def test_an_old_mss_says_the_fix(obs: Harness, monkeypatch: pytest.MonkeyPatch) 
     obs.start()
     line = obs.status()
     assert line.startswith("Missing Python packages: mss>=10.2 (found 9.0.1). Fix: run "), line
+
+
+def test_reading_an_obs_source_needs_obs_and_says_so(obs: Harness) -> None:
+    """Outside a real OBS (this fake) OBS's libraries cannot be reached: the capture setting
+    says so in one line, and the screen still reads once chosen again."""
+    obs.start(capture="Leader")
+    assert obs.until(lambda: "reading OBS sources is unavailable here" in obs.status()), obs.status()
+    obs.module.script_properties()
+    captures = next(p for p in obs.fake.properties if p["key"] == "capture")["items"]
+    assert captures[0] == ("Screen (the monitor below)", "screen") and ("Leader", "Leader") in captures
+    obs.edit(capture="screen")
+    assert obs.until(lambda: obs.fake.text_of("Leader").startswith("Player 1 leads")), obs.status()

@@ -1,0 +1,87 @@
+"""Frames from elsewhere than the screen: an OBS source's feed (the worker asks, OBS's timer
+answers), and a video file played at its own speed for `watch --source`."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ddrcore.errors import ImageError
+from ddrcore.regions import Region
+from ddrcore.source_feed import SourceFeed
+from ddrcore.stream import StreamCapture
+
+
+def _timer(feed: SourceFeed, picture: np.ndarray, stop: threading.Event) -> None:
+    """What OBS's timer does each tick: report the size, answer the request of the last tick."""
+    staged = None
+    while not stop.is_set():
+        if staged is not None:
+            box, seq = staged
+            part = picture if box is None else picture[box.y : box.y + box.h, box.x : box.x + box.w]
+            feed.deliver(seq, part.copy())
+            staged = None
+        feed.report((picture.shape[1], picture.shape[0]))
+        request = feed.wanted()
+        if request is not None:
+            staged = (request.box, request.seq)
+        time.sleep(0.01)
+
+
+def test_a_feed_hands_the_worker_the_part_it_asked_for() -> None:
+    picture = np.arange(720 * 1280 * 3, dtype=np.uint32).reshape(720, 1280, 3).astype(np.uint8)
+    feed = SourceFeed("Capture card")
+    stop = threading.Event()
+    timer = threading.Thread(target=_timer, args=(feed, picture, stop))
+    timer.start()
+    try:
+        assert feed.size == (1280, 720)
+        _, part = feed.grab(Region(100, 600, 300, 60))
+        assert np.array_equal(part, picture[600:660, 100:400])
+        _, whole = feed.grab()
+        assert whole.shape == picture.shape
+    finally:
+        stop.set()
+        timer.join()
+
+
+def test_a_feed_says_why_there_is_no_picture() -> None:
+    feed = SourceFeed("Capture card")
+    feed.report(None, "OBS source 'Capture card' is not producing video (capture card unplugged, media stopped?)")
+    with pytest.raises(ImageError, match="not producing video"):
+        feed.grab(Region(0, 0, 10, 10))
+    silent = SourceFeed("Frozen")
+    silent.report((640, 360))
+    started = time.monotonic()
+    with pytest.raises(ImageError, match="sent no picture"):
+        silent.grab()  # nobody answers: the worker is told, not hung
+    assert time.monotonic() - started < 5
+
+
+def test_a_file_plays_at_its_own_speed(tmp_path: Path) -> None:
+    import cv2
+
+    video = tmp_path / "count.mp4"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"mp4v"), 30, (64, 48))
+    for i in range(90):
+        frame = np.zeros((48, 64, 3), np.uint8)
+        frame[:, :] = (i * 2, i * 2, i * 2)
+        writer.write(frame)
+    writer.release()
+    stream = StreamCapture(str(video))
+    assert stream.size == (64, 48)
+    first = float(stream.grab()[1].mean())
+    time.sleep(1.0)
+    later = float(stream.grab(Region(0, 0, 32, 24))[1].mean())
+    stream.close()
+    # About 30 frames on (60 grey levels): a slow reader skips frames, it does not fall behind.
+    assert 40 <= later - first <= 80, (first, later)
+
+
+def test_a_missing_stream_is_one_clear_line() -> None:
+    with pytest.raises(ImageError, match="cannot open the video source"):
+        StreamCapture("/nowhere/match.mp4")
