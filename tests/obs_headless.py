@@ -27,6 +27,7 @@ def _write_config(
     text_source: str,
     scripts: list[tuple[Path, dict[str, Any]]],
     inputs: list[dict[str, Any]],
+    fps: int = 10,
 ) -> None:
     config = home / ".config" / "obs-studio"
     (config / "basic" / "profiles" / "P").mkdir(parents=True)
@@ -38,7 +39,7 @@ def _write_config(
         "AlertsEnabled=false\n"
     )
     (config / "basic" / "profiles" / "P" / "basic.ini").write_text(
-        "[General]\nName=P\n[Video]\nBaseCX=640\nBaseCY=360\nOutputCX=640\nOutputCY=360\nFPSCommon=10\n"
+        f"[General]\nName=P\n[Video]\nBaseCX=640\nBaseCY=360\nOutputCX=640\nOutputCY=360\nFPSCommon={fps}\n"
     )
     # A source that no scene shows is dropped at load: put every input in every scene.
     inputs = [
@@ -105,12 +106,14 @@ def running_obs(
     script_settings: dict[str, Any],
     more_scripts: tuple[Path, ...] = (),
     inputs: tuple[dict[str, Any], ...] = (),
+    fps: int = 10,
 ) -> Iterator[tuple[Any, Path, int]]:
     """Start OBS; yields (an obsws-python ReqClient, the path of OBS's stdout log, its pid).
 
     ``more_scripts`` load beside ``script`` (with no settings); ``inputs`` are more sources
     (obs-websocket's JSON form, with an optional ``item`` for the scene item's transform)
-    shown in every scene under the text source.
+    shown in every scene under the text source. ``fps``: OBS's frame rate, which is also how
+    often the script's timer can run.
     """
     require(shutil.which("obs") is not None, "OBS Studio (apt-get install obs-studio)")
     try:
@@ -120,7 +123,7 @@ def running_obs(
         raise
     require(not _port_open(), f"a free port {PORT} for obs-websocket")
     scripts = [(script, script_settings), *((path, {}) for path in more_scripts)]
-    _write_config(home, scenes, program, text_source, scripts, list(inputs))
+    _write_config(home, scenes, program, text_source, scripts, list(inputs), fps)
     log_path = home / "obs-stdout.log"
     env = {**os.environ, "HOME": str(home), "DISPLAY": display, "LIBGL_ALWAYS_SOFTWARE": "1"}
     with log_path.open("wb") as log:

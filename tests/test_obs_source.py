@@ -69,7 +69,7 @@ def test_obs_reads_a_media_source_with_nothing_on_screen(frames_dir: Path, tmp_p
         virtual_display(*SCREEN) as display,
         running_obs(
             display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings,
-            more_scripts=(WATCHER,), inputs=(_media(video),),
+            more_scripts=(WATCHER,), inputs=(_media(video),), fps=30,
         ) as (client, log_path, _),
     ):  # fmt: skip
         time.sleep(3)
