@@ -38,6 +38,7 @@ TEXT_SOURCE_KINDS = ("text_ft2_source", "text_ft2_source_v2", "text_gdiplus", "t
 REQUIRED = {"numpy": "numpy", "cv2": "opencv-python-headless", "mss": "mss", "pytesseract": "pytesseract"}
 PREVIEW = Path(tempfile.gettempdir()) / "obs-ddr-preview.png"
 _TICK_SAMPLES = 2000
+_EVERY_FRAME_MS = 1
 _CHECK_EVERY_S = 2.0
 # How long the status line shows the answer to a button press.
 _ANSWER_SHOWN_S = 60.0
@@ -248,7 +249,9 @@ class Script:
             self.switcher.start()
         self.pause_reader()
         self.seen_seq, self.last_text, self.wanted_leader = -1, None, "unset"
-        obs.timer_add(on_tick, config.interval_ms)
+        # An OBS source's picture is rendered on one tick and mapped on the next: then the
+        # timer runs on every frame, so a read waits two frames, not two intervals.
+        obs.timer_add(on_tick, config.interval_ms if config.capture == "screen" else _EVERY_FRAME_MS)
 
     def live_config(self, settings: Any) -> Any:
         """The worker's config, and the wording and scenes the tick applies, from the settings."""

@@ -131,6 +131,7 @@ def _bind_graphics(obs: ctypes.CDLL) -> None:
         "obs_source_get_width": (u32, [void_p]),
         "obs_source_get_height": (u32, [void_p]),
         "obs_source_get_output_flags": (u32, [void_p]),
+        "obs_source_removed": (ctypes.c_bool, [void_p]),
         "obs_source_video_render": (None, [void_p]),
         "obs_source_inc_showing": (None, [void_p]),
         "obs_source_dec_showing": (None, [void_p]),
@@ -225,6 +226,8 @@ class SourcePixels:
         if not source:
             return SourceState(problem=f"OBS source {name!r} not found: pick it again (renamed or removed?)")
         try:
+            if obs.obs_source_removed(source):
+                return SourceState(problem=f"OBS source {name!r} was removed: add it again, or pick another")
             if not obs.obs_source_get_output_flags(source) & _OBS_SOURCE_VIDEO:
                 return SourceState(problem=f"OBS source {name!r} has no video (an audio source?): pick a video source")
             width, height = obs.obs_source_get_width(source), obs.obs_source_get_height(source)
