@@ -103,7 +103,8 @@ def track(
     else:
         t1 = _track_player(state.p1, time_s, p1, seen[0], rules)
         t2 = _track_player(state.p2, time_s, p2, seen[1], rules)
-    return replace(_update_lead(state, time_s, t1, t2, rules), both_missing=both_missing)
+    fresh = p1 is not None and p2 is not None
+    return replace(_update_lead(state, time_s, t1, t2, rules, fresh), both_missing=both_missing)
 
 
 def _track_player(
@@ -156,7 +157,11 @@ def _is_new_song(before: Score, after: Score, motion: MotionRule) -> bool:
     return motion.monotonic and after < before and after <= motion.reset_below
 
 
-def _update_lead(state: TrackState, time_s: float, t1: PlayerTrack, t2: PlayerTrack, rules: TrackRules) -> TrackState:
+def _update_lead(
+    state: TrackState, time_s: float, t1: PlayerTrack, t2: PlayerTrack, rules: TrackRules, fresh: bool = True
+) -> TrackState:
+    """``fresh``: both scores were read this time. A new leader is confirmed only by fresh
+    reads: kept scores (unsure reads, a results screen coming in) never finish its hold."""
     instant = leader_of(t1.score, t2.score)
     lead = state.lead
     pending, pending_since = state.pending, state.pending_since_s
@@ -171,7 +176,7 @@ def _update_lead(state: TrackState, time_s: float, t1: PlayerTrack, t2: PlayerTr
     else:
         if pending != instant:
             pending, pending_since = instant, time_s
-        if time_s - pending_since >= rules.hold_s:
+        if fresh and time_s - pending_since >= rules.hold_s:
             leader, since, pending = instant, time_s, None
         else:
             leader, since = lead.leader, lead.since_s

@@ -129,3 +129,16 @@ def test_unsure_is_not_kept_for_ever() -> None:
     state = _run(DDR, [(i * 0.25, 10000 * i, 8000 * i) for i in range(20)])[-1]
     state = track(state, 5.0 + DDR.unsure_keep_s + 0.1, None, None, DDR, present=(True, True))
     assert state.lead.leader is None
+
+
+def test_a_new_leader_is_confirmed_only_by_reads_that_show_it() -> None:
+    """P2 takes the lead just before the results screen: scores kept through unread frames
+    never finish the hold, so the results screen never names P2."""
+    reads: list[tuple[float, int | float | None, int | float | None]] = [
+        (i * 0.1, 10000 * i, 9000 * i) for i in range(30)
+    ]
+    reads += [(3.0 + i * 0.1, 290_000 + 100 * i, 300_000 + 1000 * i) for i in range(5)]  # P2 ahead for 0.5 s
+    state = _run(DDR, reads)[-1]
+    for i in range(15):  # then only one player's digits show, unread, for 1.5 s
+        state = track(state, 3.5 + i * 0.1, None, None, DDR, present=(True, False))
+        assert state.lead.leader in ("p1", None)
