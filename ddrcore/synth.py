@@ -301,16 +301,28 @@ def write_match_video(
 ) -> list[tuple[float, Score | None, Score | None]]:
     """Render a song to an H.264 video (ffmpeg) and return the truth as (time_s, p1, p2)."""
     size = (round(BASE_SIZE[0] * scale) // 2 * 2, round(BASE_SIZE[1] * scale) // 2 * 2)
+    return encode_video(path, size, fps, song_frames(profile, seconds, fps, seed, scale), crf=26)
+
+
+def encode_video(
+    path: Path,
+    size: tuple[int, int],
+    fps: float,
+    frames: Iterator[tuple[float, Image, Score | None, Score | None]],
+    crf: int = 23,
+) -> list[tuple[float, Score | None, Score | None]]:
+    """Encode (time_s, BGR frame, p1, p2) frames to H.264 at ``size`` (ffmpeg); the truth."""
     command = [
         "ffmpeg", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24",
         "-s", f"{size[0]}x{size[1]}", "-r", str(fps), "-i", "-",
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p", str(path),
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", str(crf), "-pix_fmt", "yuv420p", str(path),
     ]  # fmt: skip
     truth = []
     with subprocess.Popen(command, stdin=subprocess.PIPE) as encoder:
         assert encoder.stdin is not None
-        for t, frame, p1, p2 in song_frames(profile, seconds, fps, seed, scale):
-            encoder.stdin.write(frame.tobytes())
+        for t, frame, p1, p2 in frames:
+            sized = frame if frame.shape[1::-1] == size else cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+            encoder.stdin.write(np.ascontiguousarray(sized).tobytes())
             truth.append((t, p1, p2))
         encoder.stdin.close()
     if encoder.returncode:

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from ddrcore.preprocess import Image
-from ddrcore.synth import Degradation, degrade
+from ddrcore.synth import Degradation, degrade, encode_video
 
 from .conftest import FRAMES
 
@@ -170,21 +170,6 @@ def write_song_video(
     path: Path, seconds: float, fps: float, seed: int, scale: float = 1.0, lead_in_s: float = 1.0
 ) -> list[tuple[float, int | None, int | None]]:
     """The song as an H.264 video (ffmpeg), and its truth as (time_s, p1, p2)."""
-    import subprocess
-
     size = (round(1280 * scale) // 2 * 2, round(720 * scale) // 2 * 2)
-    command = [
-        "ffmpeg", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24",
-        "-s", f"{size[0]}x{size[1]}", "-r", str(fps), "-i", "-",
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p", str(path),
-    ]  # fmt: skip
-    truth = []
-    with subprocess.Popen(command, stdin=subprocess.PIPE) as encoder:
-        assert encoder.stdin is not None
-        for t, frame, p1, p2 in song_frames(seconds, fps, seed, lead_in_s=lead_in_s):
-            sized = frame if frame.shape[1::-1] == size else cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
-            encoder.stdin.write(sized.tobytes())
-            truth.append((t, p1, p2))
-        encoder.stdin.close()
-    assert encoder.returncode == 0
-    return truth
+    truth = encode_video(path, size, fps, song_frames(seconds, fps, seed, lead_in_s=lead_in_s))
+    return [(t, None if p1 is None else int(p1), None if p2 is None else int(p2)) for t, p1, p2 in truth]

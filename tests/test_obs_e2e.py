@@ -8,6 +8,7 @@ import csv
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 from ddrcore.assets import DEMO_CLIP, DEMO_TRUTH
 from ddrcore.profiles import load_profile
@@ -22,6 +23,33 @@ SCENES = {"p1": "P1 leads", "p2": "P2 leads", "tie": "Tied"}
 HOLD_MS = 1000
 TEXT_FORMAT = "{leader} leads {p1} - {p2} by {margin}"
 LEADS = re.compile(r"^(Player 1|Player 2) leads ([\d,]+) - ([\d,]+) by ([\d,]+)$")
+
+
+def script_settings(profile: str, interval_ms: int, **extra: object) -> dict[str, object]:
+    """obs_ddr.py's settings for the tests' scenes and text source, with the profile's regions
+    in pixels of a 1280x720 game."""
+    settings: dict[str, object] = {
+        "profile": profile,
+        "interval_ms": interval_ms,
+        "hold_ms": HOLD_MS,
+        "text_source": "Leader",
+        "text_format": TEXT_FORMAT,
+        "switch_scenes": True,
+        "scene_p1": SCENES["p1"],
+        "scene_p2": SCENES["p2"],
+        "scene_tie": SCENES["tie"],
+    }
+    for player, relative in load_profile(profile).regions.items():
+        region = relative.to_pixels(*GAME)
+        settings |= {f"{player}_x": region.x, f"{player}_y": region.y, f"{player}_w": region.w, f"{player}_h": region.h}
+    return settings | extra
+
+
+def obs_with_scenes(display: str, home: Path, settings: dict[str, object], **options: Any) -> Any:
+    """A real OBS with the tests' three scenes (tied first) and text source, running obs_ddr.py."""
+    return running_obs(
+        display, home, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings, **options
+    )
 
 
 def _truth() -> list[tuple[float, int | None, int | None]]:
@@ -50,32 +78,14 @@ def _collapse(values: list[str]) -> list[str]:
 
 
 def test_obs_follows_the_leader_of_a_real_match(tmp_path: Path) -> None:
-    profile = load_profile("stepmania")
-    settings: dict[str, object] = {
-        "enabled": True,
-        "profile": "stepmania",
-        "monitor": 1,
-        "interval_ms": 33,
-        "hold_ms": HOLD_MS,
-        "text_source": "Leader",
-        "text_format": TEXT_FORMAT,
-        "switch_scenes": True,
-        "scene_p1": SCENES["p1"],
-        "scene_p2": SCENES["p2"],
-        "scene_tie": SCENES["tie"],
-    }
-    for player, relative in profile.regions.items():
-        region = relative.to_pixels(*GAME)
-        settings |= {f"{player}_x": region.x, f"{player}_y": region.y, f"{player}_w": region.w, f"{player}_h": region.h}
+    settings = script_settings("stepmania", 33, enabled=True, monitor=1)
     truth = _truth()
     true_scores = {"p1": {p1 for _, p1, _ in truth}, "p2": {p2 for _, _, p2 in truth}}
 
     observed: list[tuple[float, str, str]] = []
     with (
         virtual_display(*SCREEN) as display,
-        running_obs(
-            display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings
-        ) as (client, log_path, _),
+        obs_with_scenes(display, tmp_path, settings) as (client, log_path, _),
     ):
         time.sleep(3)  # the script loads with the scene collection
         with show(display, DEMO_CLIP, *GAME, loop=False) as player:
@@ -130,9 +140,7 @@ def test_obs_finds_the_score_regions_by_itself(tmp_path: Path) -> None:
     observed: list[str] = []
     with (
         virtual_display(*SCREEN) as display,
-        running_obs(
-            display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings
-        ) as (client, log_path, _),
+        obs_with_scenes(display, tmp_path, settings) as (client, log_path, _),
     ):
         time.sleep(3)
         with show(display, DEMO_CLIP, *GAME, loop=False) as player:

@@ -7,13 +7,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from ddrcore.profiles import load_profile
-
 from . import realfont
-from .conftest import ROOT
 from .display import show, virtual_display
-from .obs_headless import running_obs
-from .test_obs_e2e import GAME, HOLD_MS, SCENES, SCREEN, _collapse, _leaders_that_hold
+from .test_obs_e2e import GAME, HOLD_MS, SCENES, SCREEN, _collapse, _leaders_that_hold, obs_with_scenes, script_settings
 from .test_obs_threads import WATCHER
 
 LEAD_IN_S = 4.0  # the 0 - 0 before the song's first step, longer than the player takes to show
@@ -23,29 +19,12 @@ TEXT_FORMAT = "{leader} leads by {margin}"
 def test_a_real_font_ddr_song_in_obs(frames_dir: Path, tmp_path: Path) -> None:
     video = tmp_path / "ddr-song.mp4"
     truth = realfont.write_song_video(video, 50, 30, seed=4, lead_in_s=LEAD_IN_S)
-    settings: dict[str, object] = {
-        "profile": "ddr-world",
-        "interval_ms": 50,
-        "hold_ms": HOLD_MS,
-        "text_source": "Leader",
-        "text_format": TEXT_FORMAT,
-        "tie_text": "Tie",
-        "switch_scenes": True,
-        "scene_p1": SCENES["p1"],
-        "scene_p2": SCENES["p2"],
-        "scene_tie": SCENES["tie"],
-    }
-    for player, relative in load_profile("ddr-world").regions.items():
-        region = relative.to_pixels(*GAME)
-        settings |= {f"{player}_x": region.x, f"{player}_y": region.y, f"{player}_w": region.w, f"{player}_h": region.h}
+    settings = script_settings("ddr-world", 50, tie_text="Tie")
     observed: list[tuple[float, str, str]] = []
     with (
         virtual_display(*SCREEN) as display,
-        running_obs(
-            display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings,
-            more_scripts=(WATCHER,),
-        ) as (client, log_path, _),
-    ):  # fmt: skip
+        obs_with_scenes(display, tmp_path, settings, more_scripts=(WATCHER,)) as (client, log_path, _),
+    ):
         time.sleep(3)
         with show(display, video, *GAME, loop=False) as player:
             started = time.monotonic() - 1.5  # show() waits 1.5 s for the window, the video playing

@@ -12,13 +12,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ddrcore.profiles import load_profile
-
 from . import realfont
 from .conftest import ROOT
 from .display import virtual_display
 from .obs_headless import running_obs
-from .test_obs_e2e import GAME, HOLD_MS, SCENES, SCREEN, _collapse, _leaders_that_hold
+from .test_obs_e2e import HOLD_MS, SCENES, SCREEN, _collapse, _leaders_that_hold, obs_with_scenes, script_settings
 from .test_obs_threads import WATCHER
 
 INTERVAL_MS = 50
@@ -53,29 +51,17 @@ def test_obs_reads_a_media_source_with_nothing_on_screen(frames_dir: Path, tmp_p
     video = tmp_path / "ddr-song.mp4"
     seconds = 36.0
     truth = realfont.write_song_video(video, seconds, 30, seed=6, lead_in_s=LEAD_IN_S)
-    settings: dict[str, object] = {
-        "profile": "ddr-world",
-        "capture": "Match",
-        "interval_ms": INTERVAL_MS,
-        "hold_ms": HOLD_MS,
-        "text_source": "Leader",
-        "tie_text": "Tie",
-        "switch_scenes": True,
-        "scene_p1": SCENES["p1"],
-        "scene_p2": SCENES["p2"],
-        "scene_tie": SCENES["tie"],
-    }
-    for player, relative in load_profile("ddr-world").regions.items():
-        region = relative.to_pixels(*GAME)  # the source's own pixels: 1280x720
-        settings |= {f"{player}_x": region.x, f"{player}_y": region.y, f"{player}_w": region.w, f"{player}_h": region.h}
+    # Regions in the source's own pixels (1280x720), whatever its size in the scene.
+    settings = script_settings("ddr-world", INTERVAL_MS, capture="Match", tie_text="Tie")
     observed: list[tuple[float, str, str]] = []
     with (
         virtual_display(*SCREEN) as display,
-        running_obs(
-            display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings,
-            more_scripts=(WATCHER,), inputs=(_media(video),), fps=30,
-        ) as (client, log_path, _),
-    ):  # fmt: skip
+        obs_with_scenes(display, tmp_path, settings, more_scripts=(WATCHER,), inputs=(_media(video),), fps=30) as (
+            client,
+            log_path,
+            _,
+        ),
+    ):
         time.sleep(3)
         client.trigger_media_input_action("Match", "OBS_WEBSOCKET_MEDIA_INPUT_ACTION_RESTART")
         deadline = time.monotonic() + 2 * seconds

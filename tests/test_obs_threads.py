@@ -11,12 +11,22 @@ from pathlib import Path
 from typing import Any
 
 from ddrcore.assets import DEMO_CLIP
-from ddrcore.profiles import load_profile
 
 from .conftest import ROOT
 from .display import show, virtual_display
-from .obs_headless import obs_process_figures, running_obs
-from .test_obs_e2e import GAME, HOLD_MS, LEADS, SCENES, SCREEN, TEXT_FORMAT, _collapse, _leaders_that_hold, _truth
+from .obs_headless import obs_process_figures
+from .test_obs_e2e import (
+    GAME,
+    HOLD_MS,
+    LEADS,
+    SCENES,
+    SCREEN,
+    _collapse,
+    _leaders_that_hold,
+    _truth,
+    obs_with_scenes,
+    script_settings,
+)
 
 WATCHER = ROOT / "tests" / "obs_scripts" / "scene_watcher.py"
 WATCHED = re.compile(r"scene-watcher: scene changed to (.+)$")
@@ -37,21 +47,7 @@ SOAK_THREAD_GROWTH = 2
 
 
 def _settings(interval_ms: int) -> dict[str, object]:
-    settings: dict[str, object] = {
-        "profile": "stepmania",
-        "interval_ms": interval_ms,
-        "hold_ms": HOLD_MS,
-        "text_source": "Leader",
-        "text_format": TEXT_FORMAT,
-        "switch_scenes": True,
-        "scene_p1": SCENES["p1"],
-        "scene_p2": SCENES["p2"],
-        "scene_tie": SCENES["tie"],
-    }
-    for player, relative in load_profile("stepmania").regions.items():
-        region = relative.to_pixels(*GAME)
-        settings |= {f"{player}_x": region.x, f"{player}_y": region.y, f"{player}_w": region.w, f"{player}_h": region.h}
-    return settings
+    return script_settings("stepmania", interval_ms)
 
 
 def _screenshot(client: Any, scene: str) -> str:
@@ -63,13 +59,9 @@ def test_scene_switches_beside_a_frontend_event_script_never_freeze_obs(tmp_path
     pictures: list[str] = []
     with (
         virtual_display(*SCREEN) as display,
-        running_obs(
+        obs_with_scenes(
             display,
             tmp_path,
-            list(SCENES.values()),
-            SCENES["tie"],
-            "Leader",
-            ROOT / "obs_ddr.py",
             _settings(interval_ms=50),
             more_scripts=(WATCHER,),
             inputs=(MATCH_IN_SCENE,),
@@ -128,13 +120,9 @@ def test_soak_memory_and_threads_stay_flat(tmp_path: Path) -> None:
     figures: list[tuple[float, int, int]] = []
     with (
         virtual_display(*SCREEN) as display,
-        running_obs(
+        obs_with_scenes(
             display,
             tmp_path,
-            list(SCENES.values()),
-            SCENES["tie"],
-            "Leader",
-            ROOT / "obs_ddr.py",
             _settings(interval_ms=33),
             more_scripts=(WATCHER,),
         ) as (client, log_path, pid),
