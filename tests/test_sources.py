@@ -16,10 +16,12 @@ from ddrcore.source_feed import SourceFeed
 from ddrcore.stream import StreamCapture
 
 
-def _timer(feed: SourceFeed, picture: np.ndarray, stop: threading.Event) -> None:
-    """What OBS's timer does each tick: report the size, answer the request of the last tick."""
+def _timer(feed: SourceFeed, pictures: dict[str, np.ndarray], stop: threading.Event) -> None:
+    """What OBS's timer does each tick: report the size, answer the request of the last tick
+    (with ``pictures["now"]``, which the test may change meanwhile)."""
     staged = None
     while not stop.is_set():
+        picture = pictures["now"]
         if staged is not None:
             box, seq = staged
             part = picture if box is None else picture[box.y : box.y + box.h, box.x : box.x + box.w]
@@ -36,7 +38,7 @@ def test_a_feed_hands_the_worker_the_part_it_asked_for() -> None:
     picture = np.arange(720 * 1280 * 3, dtype=np.uint32).reshape(720, 1280, 3).astype(np.uint8)
     feed = SourceFeed("Capture card")
     stop = threading.Event()
-    timer = threading.Thread(target=_timer, args=(feed, picture, stop))
+    timer = threading.Thread(target=_timer, args=(feed, {"now": picture}, stop))
     timer.start()
     try:
         assert feed.size == (1280, 720)
@@ -85,3 +87,55 @@ def test_a_file_plays_at_its_own_speed(tmp_path: Path) -> None:
 def test_a_missing_stream_is_one_clear_line() -> None:
     with pytest.raises(ImageError, match="cannot open the video source"):
         StreamCapture("/nowhere/match.mp4")
+
+
+def test_a_source_that_changes_size_keeps_reading_with_the_profiles_regions() -> None:
+    """A capture card switching from 720p to 1080p: regions set in its old pixels are reported
+    as such; the profile's regions (all 0) follow the new size and keep reading."""
+    import cv2
+
+    from ddrcore.live import LiveConfig, LiveReader
+    from ddrcore.profiles import load_profile
+    from ddrcore.session import ReadConfig
+    from ddrcore.synth import draw_frame
+
+    profile = load_profile("stepmania")
+    small = draw_frame(profile, 123_456_789, 98_765_432, np.random.default_rng(3))
+    pictures = {"now": small}
+    feed = SourceFeed("Card")
+    stop = threading.Event()
+
+    def until(reader: LiveReader, check: object, timeout_s: float = 20) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if check(reader.status):  # type: ignore[operator]
+                return True
+            time.sleep(0.05)
+        return False
+
+    thread = threading.Thread(target=_timer, args=(feed, pictures, stop))
+    thread.start()
+    region = profile.regions["p1"].to_pixels(1280, 720)
+    other = profile.regions["p2"].to_pixels(1280, 720)
+    readers: list[LiveReader] = []
+    try:
+        # One reader at a time, as in OBS (a second waits for the first to stop).
+        for regions, after in (((region, other), "changed size from 1280x720 to 1920x1080"), ((None, None), "")):
+            pictures["now"] = small
+            config = LiveConfig(ReadConfig("stepmania", p1=regions[0], p2=regions[1]), interval_ms=50, capture="Card")
+            reader = LiveReader(config, lambda name: feed)
+            readers.append(reader)
+            assert reader.start()
+            assert until(reader, lambda s: s.lead.p1 == 123_456_789), reader.status
+            pictures["now"] = cv2.resize(small, (1920, 1080), interpolation=cv2.INTER_LINEAR)
+            if after:
+                assert until(reader, lambda s, text=after: text in s.problem), reader.status
+            else:
+                time.sleep(1)
+                assert until(reader, lambda s: not s.problem and s.p1 is not None and s.p1.score == 123_456_789)
+            assert reader.stop()
+    finally:
+        for reader in readers:
+            reader.stop()
+        stop.set()
+        thread.join()
