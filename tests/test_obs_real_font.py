@@ -19,7 +19,7 @@ TEXT_FORMAT = "{leader} leads by {margin}"
 def test_a_real_font_ddr_song_in_obs(frames_dir: Path, tmp_path: Path) -> None:
     video = tmp_path / "ddr-song.mp4"
     truth = realfont.write_song_video(video, 50, 30, seed=4, lead_in_s=LEAD_IN_S)
-    settings = script_settings("ddr-world", 50, tie_text="Tie")
+    settings = script_settings("ddr-world", 50, tie_text="Tie", text_format=TEXT_FORMAT)
     observed: list[tuple[float, str, str]] = []
     with (
         virtual_display(*SCREEN) as display,

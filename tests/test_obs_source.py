@@ -52,7 +52,9 @@ def test_obs_reads_a_media_source_with_nothing_on_screen(frames_dir: Path, tmp_p
     seconds = 36.0
     truth = realfont.write_song_video(video, seconds, 30, seed=6, lead_in_s=LEAD_IN_S)
     # Regions in the source's own pixels (1280x720), whatever its size in the scene.
-    settings = script_settings("ddr-world", INTERVAL_MS, capture="Match", tie_text="Tie")
+    settings = script_settings(
+        "ddr-world", INTERVAL_MS, capture="Match", tie_text="Tie", text_format="{leader} leads by {margin}"
+    )
     observed: list[tuple[float, str, str]] = []
     with (
         virtual_display(*SCREEN) as display,
