@@ -11,6 +11,8 @@ pixels, nothing here raises into OBS, and nothing here waits on another OBS thre
   wishes for the switcher. It never calls the frontend API: a switch waits for the UI thread.
 - The switcher thread calls the frontend through ctypes, which releases the GIL while it
   waits, so the UI thread can run other scripts' frontend-event callbacks meanwhile.
+- Reading an OBS source, the timer renders and maps it through ctypes too (GIL released
+  while in C); what that needs (libraries, modules) is loaded in script_update instead.
 - The buttons and hotkeys only leave a request for the worker and return; the answer
   reaches the script log at once and the status line at the next Refresh.
 - The settings object is written only on OBS's UI thread (script_update, the properties
@@ -167,7 +169,9 @@ class Script:
         self.reader_started = False
         self.switcher: Any = None  # ddrcore.switcher.SceneSwitcher
         self.feed: Any = None  # ddrcore.source_feed.SourceFeed, when an OBS source is read
-        self.pixels: Any = None  # ddrcore.obs_native.SourcePixels, made on the graphics thread
+        self.pixels: Any = None  # ddrcore.obs_native.SourcePixels, used on the graphics thread
+        self.pixels_problem = ""
+        self.rgba_to_bgr: Callable[[Any], Any] = str
         self.missing = ""
         self.enabled = True
         self.hotkey_paused = False
@@ -238,6 +242,8 @@ class Script:
             from ddrcore.source_feed import SourceFeed
 
             self.feed = SourceFeed(config.capture)
+        if self.feed is not None:
+            self.prepare_pixels()
         if self.reader is None:
             self.reader = LiveReader(config, self.feed_for)
         else:
@@ -303,6 +309,21 @@ class Script:
         capture = get_str(settings, "capture") or "screen"
         return LiveConfig(read, get_int(settings, "monitor"), interval_ms, auto_locate, capture)
 
+    def prepare_pixels(self) -> None:
+        """Bind OBS's graphics calls and import what the timer needs to read a source, here on
+        the UI thread: the timer (graphics thread) must never load a library or a module
+        (the loader and import locks would meet OBS loading scripts and sources)."""
+        from ddrcore.obs_native import NativeObsError, SourcePixels, graphics_library
+        from ddrcore.source_feed import rgba_to_bgr
+
+        self.rgba_to_bgr = rgba_to_bgr
+        if self.pixels is None:
+            try:
+                self.pixels = SourcePixels(graphics_library())
+            except NativeObsError as exc:
+                self.pixels_problem = f"reading OBS sources is unavailable here ({exc}); capture the screen instead"
+        rgba_to_bgr(np_zeros_rgba())  # loads OpenCV's colour conversion now, not on the first tick
+
     def feed_for(self, name: str) -> Any:
         """The feed the timer fills for OBS source ``name`` (the worker asks for it)."""
         from ddrcore.source_feed import SourceFeed
@@ -323,9 +344,7 @@ class Script:
             self.switcher.stop()
             self.switcher = None
         if self.pixels is not None:
-            from ddrcore.obs_native import released_graphics
-
-            self.pixels.close(released_graphics())
+            self.pixels.close()
             self.pixels = None
         for name in list(self.hotkey_ids):
             obs.obs_hotkey_unregister(HOTKEY_CALLBACKS[name])
@@ -402,16 +421,11 @@ class Script:
         """Hand the worker the part of the OBS source it asked for: map what the last tick
         staged, report the source's size (or its problem), stage the next part asked for.
         Runs on the graphics thread, as rendering must; it never waits for the worker."""
-        from ddrcore.obs_native import NativeObsError, SourcePixels, graphics_library
-        from ddrcore.source_feed import rgba_to_bgr
-
         feed = self.feed
         if self.pixels is None:
-            try:
-                self.pixels = SourcePixels(graphics_library())
-            except NativeObsError as exc:
-                feed.report(None, f"reading OBS sources is unavailable here ({exc}); capture the screen instead")
-                return
+            feed.report(None, self.pixels_problem)
+            return
+        rgba_to_bgr = self.rgba_to_bgr
         started = time.perf_counter()
         worked = False
         staged = self.pixels.staged
@@ -568,6 +582,12 @@ def each(part: Callable[..., None], *args: Any) -> None:
         part(*args)
     except Exception as exc:
         log_failure_once(part.__name__, exc)
+
+
+def np_zeros_rgba() -> Any:
+    import numpy as np
+
+    return np.zeros((2, 2, 4), np.uint8)
 
 
 def native_frontend() -> Any:

@@ -162,27 +162,11 @@ def _bind_graphics(obs: ctypes.CDLL) -> None:
 
 
 def graphics_library() -> ctypes.CDLL:
-    """libobs for the calls made on OBS's graphics thread, holding Python's GIL the whole
-    time, as the SWIG binding does: inside ``obs_enter_graphics`` the GIL is never let go and
-    taken again, so no thread that holds the GIL while it waits for the graphics lock can
-    stand in the way (the lock order stays GIL first, then graphics)."""
-    libobs()  # OBS is running
-    names = _LIBOBS.get(sys.platform, _LINUX_LIBOBS)
-    mode = getattr(os, "RTLD_NOLOAD", 0) | getattr(os, "RTLD_GLOBAL", 0)
-    problems = []
-    for name in names:
-        try:
-            lib = ctypes.PyDLL(name, mode=mode) if sys.platform != "win32" else ctypes.PyDLL(name)
-        except OSError as exc:
-            problems.append(f"{name}: {exc}")
-            continue
-        _bind_graphics(lib)
-        return lib
-    raise NativeObsError("OBS's library is not loaded in this process (" + "; ".join(problems) + ")")
-
-
-def released_graphics() -> ctypes.CDLL:
-    """libobs's graphics calls releasing the GIL while in C: for OBS's other threads."""
+    """libobs with the graphics calls bound, each releasing Python's GIL while in C: the
+    timer never holds the GIL while it waits for an OBS lock (the graphics lock, the sources
+    lock), whichever OBS thread holds that lock and whatever it then needs. A first version
+    held the GIL through these calls (``ctypes.PyDLL``); in CI it hung OBS once while OBS was
+    loading the scripts of a scene collection."""
     lib = libobs()
     _bind_graphics(lib)
     return lib
@@ -213,7 +197,10 @@ class SourcePixels:
     use it on the graphics thread only (OBS's script timer); ``close`` there too."""
 
     def __init__(self, obs: ctypes.CDLL) -> None:
+        import numpy
+
         self._obs = obs
+        self._np = numpy  # imported here: the graphics thread must not import
         self._texrender: int | None = None
         self._stage: int | None = None
         self._stage_size = (0, 0)
@@ -277,8 +264,7 @@ class SourcePixels:
         """The staged pixels passed through ``convert(rows)`` (rows: a NumPy view of the
         mapped RGBA memory, valid only during the call: ``convert`` makes the one copy), or
         None when nothing is staged or the map fails."""
-        import numpy as np
-
+        np = self._np
         if self.staged is None or self._stage is None:
             return None
         obs = self._obs
@@ -299,12 +285,11 @@ class SourcePixels:
             obs.obs_leave_graphics()
             self.staged = None
 
-    def close(self, obs: ctypes.CDLL | None = None) -> None:
-        """Free the GPU objects. Off the graphics thread, pass :func:`released_graphics`:
-        waiting for the graphics lock there must not hold Python's GIL."""
+    def close(self) -> None:
+        """Free the GPU objects (from any thread: the calls let go of the GIL while they wait)."""
         if self._texrender is None and self._stage is None:
             return
-        obs = obs or self._obs
+        obs = self._obs
         obs.obs_enter_graphics()
         try:
             if self._stage is not None:
