@@ -52,6 +52,22 @@ def obs_with_scenes(display: str, home: Path, settings: dict[str, object], **opt
     )
 
 
+def follow_while_playing(client: Any, player: Any, started: float, limit_s: float) -> list[tuple[float, str, str]]:
+    """(seconds since ``started``, the leader text, the program scene) every 0.1 s while the
+    player plays, then once more 2 s after it ends (the results screen)."""
+
+    def sample() -> tuple[float, str, str]:
+        text = client.get_input_settings("Leader").input_settings.get("text", "")
+        return time.monotonic() - started, text, client.get_current_program_scene().current_program_scene_name
+
+    observed = []
+    while player.poll() is None and time.monotonic() - started < limit_s:
+        observed.append(sample())
+        time.sleep(0.1)
+    time.sleep(2)
+    return [*observed, sample()]
+
+
 def _truth() -> list[tuple[float, int | None, int | None]]:
     with DEMO_TRUTH.open() as rows:
         return [
@@ -82,27 +98,13 @@ def test_obs_follows_the_leader_of_a_real_match(tmp_path: Path) -> None:
     truth = _truth()
     true_scores = {"p1": {p1 for _, p1, _ in truth}, "p2": {p2 for _, _, p2 in truth}}
 
-    observed: list[tuple[float, str, str]] = []
     with (
         virtual_display(*SCREEN) as display,
         obs_with_scenes(display, tmp_path, settings) as (client, log_path, _),
     ):
         time.sleep(3)  # the script loads with the scene collection
         with show(display, DEMO_CLIP, *GAME, loop=False) as player:
-            started = time.monotonic()
-            while player.poll() is None and time.monotonic() - started < 60:
-                text = client.get_input_settings("Leader").input_settings.get("text", "")
-                scene = client.get_current_program_scene().current_program_scene_name
-                observed.append((time.monotonic() - started, text, scene))
-                time.sleep(0.1)
-            time.sleep(2)
-            observed.append(
-                (
-                    time.monotonic() - started,
-                    client.get_input_settings("Leader").input_settings.get("text", ""),
-                    client.get_current_program_scene().current_program_scene_name,
-                )
-            )
+            observed = follow_while_playing(client, player, time.monotonic(), 60)
         log = log_path.read_text(errors="replace")
 
     for line in log.splitlines():

@@ -9,7 +9,17 @@ from pathlib import Path
 
 from . import realfont
 from .display import show, virtual_display
-from .test_obs_e2e import GAME, HOLD_MS, SCENES, SCREEN, _collapse, _leaders_that_hold, obs_with_scenes, script_settings
+from .test_obs_e2e import (
+    GAME,
+    HOLD_MS,
+    SCENES,
+    SCREEN,
+    _collapse,
+    _leaders_that_hold,
+    follow_while_playing,
+    obs_with_scenes,
+    script_settings,
+)
 from .test_obs_threads import WATCHER
 
 LEAD_IN_S = 4.0  # the 0 - 0 before the song's first step, longer than the player takes to show
@@ -20,23 +30,14 @@ def test_a_real_font_ddr_song_in_obs(frames_dir: Path, tmp_path: Path) -> None:
     video = tmp_path / "ddr-song.mp4"
     truth = realfont.write_song_video(video, 50, 30, seed=4, lead_in_s=LEAD_IN_S)
     settings = script_settings("ddr-world", 50, tie_text="Tie", text_format=TEXT_FORMAT)
-    observed: list[tuple[float, str, str]] = []
     with (
         virtual_display(*SCREEN) as display,
         obs_with_scenes(display, tmp_path, settings, more_scripts=(WATCHER,)) as (client, log_path, _),
     ):
         time.sleep(3)
         with show(display, video, *GAME, loop=False) as player:
-            started = time.monotonic() - 1.5  # show() waits 1.5 s for the window, the video playing
-            while player.poll() is None and time.monotonic() - started < 90:
-                text = client.get_input_settings("Leader").input_settings.get("text", "")
-                scene = client.get_current_program_scene().current_program_scene_name
-                observed.append((time.monotonic() - started, text, scene))
-                time.sleep(0.1)
-            time.sleep(2)
-            observed.append(
-                (time.monotonic() - started, client.get_input_settings("Leader").input_settings.get("text", ""), "")
-            )
+            # show() waits 1.5 s for the window, the video already playing.
+            observed = follow_while_playing(client, player, time.monotonic() - 1.5, 90)
         log = log_path.read_text(errors="replace")
     for line in log.splitlines():
         if "obs-ddr:" in line:
