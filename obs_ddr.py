@@ -1,22 +1,17 @@
 """obs-ddr: shows who leads a 2-player DDR / StepMania / ITG match, live, in OBS.
 
-Load it in Tools -> Scripts. A worker thread (ddrcore.live) captures the screen, reads both
-scores and tracks the lead; this script only maps settings to a config, and on OBS's timer
-applies the latest result: the text source when its text changes; a scene switch, when the
-leader changes, is handed to a thread of its own (ddrcore.switcher). Nothing here touches
-pixels, nothing here raises into OBS, and nothing here waits on another OBS thread:
+Load it in Tools -> Scripts. A worker thread (ddrcore.live) captures, reads both scores,
+tracks the lead and draws the chart; this script maps the settings (ddrcore.settings) to a
+config and, on OBS's timer, applies what ddrcore.presenter says to show. Nothing here
+touches pixels, raises into OBS, or waits on another OBS thread:
 
-- OBS's timer (graphics thread, holding the GIL) reads the worker's latest status, writes
-  the text source (obs_source_update, which waits for no other thread) and leaves scene
-  wishes for the switcher. It never calls the frontend API: a switch waits for the UI thread.
-- The switcher thread calls the frontend through ctypes, which releases the GIL while it
-  waits, so the UI thread can run other scripts' frontend-event callbacks meanwhile.
-- Reading an OBS source, the timer renders and maps it through ctypes too (GIL released
-  while in C); what that needs (libraries, modules) is loaded in script_update instead.
-- The buttons and hotkeys only leave a request for the worker and return; the answer
-  reaches the script log at once and the status line at the next Refresh.
-- The settings object is written only on OBS's UI thread (script_update, the properties
-  and their buttons, script_save), where OBS itself edits it.
+- OBS's timer (graphics thread, holding the GIL) writes the text source (obs_source_update
+  waits for no other thread) and leaves scene wishes for the switcher thread, which calls
+  the frontend through ctypes (GIL released while a switch waits for the UI thread).
+- Reading an OBS source, the timer renders and maps it through ctypes too; the libraries
+  and modules that needs are loaded in script_update, never on the timer.
+- Buttons and hotkeys only leave a request (or an override) and return.
+- The settings object is written only on OBS's UI thread, where OBS itself edits it.
 """
 
 from __future__ import annotations
@@ -28,17 +23,19 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import obspython as obs
 
+from ddrcore.settings import DEFAULTS, HOTKEYS, OVERRIDE_BUTTONS, OVERRIDE_HOTKEYS, SETTINGS, Setting
+
 HERE = Path(__file__).resolve().parent
-PROFILES = ("ddr-world", "stepmania", "itg-percent", "generic")
-ENGINES = ("auto", "glyph", "tesserocr", "pytesseract")
+
 TEXT_SOURCE_KINDS = ("text_ft2_source", "text_ft2_source_v2", "text_gdiplus", "text_gdiplus_v2", "text_gdiplus_v3")
-REQUIRED = {"numpy": "numpy", "cv2": "opencv-python-headless", "mss": "mss", "pytesseract": "pytesseract"}
 PREVIEW = Path(tempfile.gettempdir()) / "obs-ddr-preview.png"
+CHART = Path(tempfile.gettempdir()) / "obs-ddr-chart.png"
 _TICK_SAMPLES = 2000
 _EVERY_FRAME_MS = 1
 _CHECK_EVERY_S = 2.0
@@ -47,41 +44,6 @@ _ANSWER_SHOWN_S = 60.0
 # Unload waits this long for the worker (it never waits on OBS); a worker still busy then
 # ends by itself after its current read, and the next load starts only after it has.
 _STOP_WAIT_S = 2.0
-
-DEFAULTS: dict[str, Any] = {
-    "enabled": True,
-    "profile": "stepmania",
-    "capture": "screen",
-    "monitor": 1,
-    "p1_x": 0,
-    "p1_y": 0,
-    "p1_w": 0,
-    "p1_h": 0,
-    "p2_x": 0,
-    "p2_y": 0,
-    "p2_w": 0,
-    "p2_h": 0,
-    "interval_ms": 250,
-    "engine": "auto",
-    "hold_ms": 1000,
-    "tesseract_path": "",
-    "templates_file": "",
-    "text_source": "",
-    "text_format": "{leader} leads by {margin}",
-    "tie_text": "Tie",
-    "idle_text": "",
-    "p1_name": "Player 1",
-    "p2_name": "Player 2",
-    "switch_scenes": False,
-    "scene_p1": "",
-    "scene_p2": "",
-    "scene_tie": "",
-    "auto_locate": False,
-}
-HOTKEYS = {"obs_ddr.pause": "obs-ddr: pause / resume", "obs_ddr.locate": "obs-ddr: find score regions"}
-
-
-# OBS references: every getter is paired with its release, through one helper.
 
 
 @contextmanager
@@ -126,82 +88,58 @@ def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-# Dependencies: the packages may live in a .venv beside this file (install.sh makes it).
+def each(part: Callable[..., None], *args: Any) -> None:
+    """Run one part of the tick; a failure is logged once and skips no other part."""
+    try:
+        part(*args)
+    except Exception as exc:
+        log_failure_once(part.__name__, exc)
 
 
 def add_venv_to_path() -> None:
+    """The packages may live in a .venv beside this file (install.sh makes it)."""
     venv = HERE / ".venv"
-    candidates = [*sorted((venv / "lib").glob("python3*/site-packages")), venv / "Lib" / "site-packages"]
-    for site in candidates:
+    for site in [*sorted((venv / "lib").glob("python3*/site-packages")), venv / "Lib" / "site-packages"]:
         if site.is_dir() and str(site) not in sys.path:
             sys.path.insert(0, str(site))
 
 
-def missing_packages() -> str:
-    """'' when everything imports, else one line naming what is missing and the fix."""
-    import importlib
-
-    missing = []
-    for module, package in REQUIRED.items():
-        try:
-            imported = importlib.import_module(module)
-        except ImportError:
-            missing.append(package)
-            continue
-        if module == "mss" and not hasattr(imported, "MSS"):
-            missing.append(f"mss>=10.2 (found {getattr(imported, '__version__', 'an older one')})")
-    if not missing:
-        return ""
-    fix = (
-        f'powershell -ExecutionPolicy Bypass -File "{HERE / "install.ps1"}"'
-        if os.name == "nt"
-        else f'bash "{HERE / "install.sh"}"'
-    )
-    return f"Missing Python packages: {', '.join(missing)}. Fix: run {fix}, then restart OBS."
+def setting_values(settings: Any) -> dict[str, Any]:
+    getters = {"bool": obs.obs_data_get_bool, "int": obs.obs_data_get_int, "colour": obs.obs_data_get_int}
+    return {s.key: getters.get(s.kind, obs.obs_data_get_string)(settings, s.key) for s in SETTINGS}
 
 
 class Script:
-    """The script's whole state: the worker, the switcher, the settings, what it applied."""
+    """The script's whole state: the worker, the switcher, the presenter, what it applied."""
 
     def __init__(self) -> None:
         self.settings: Any = None
+        self.config: Any = None  # ddrcore.settings.ScriptConfig
         self.reader: Any = None  # ddrcore.live.LiveReader once the packages import
         self.reader_started = False
         self.switcher: Any = None  # ddrcore.switcher.SceneSwitcher
+        self.presenter: Any = None  # ddrcore.presenter.Presenter
         self.feed: Any = None  # ddrcore.source_feed.SourceFeed, when an OBS source is read
         self.pixels: Any = None  # ddrcore.obs_native.SourcePixels, used on the graphics thread
         self.pixels_problem = ""
-        self.rgba_to_bgr: Callable[[Any], Any] = str
+        self.core: Any = None  # the ddrcore modules the tick uses, imported in update
         self.missing = ""
-        self.enabled = True
         self.hotkey_paused = False
-        self.driving = False
         self.hotkey_ids: dict[str, Any] = {}
-        self.saved_located_seq = 0
-        self.logged_located_seq = 0
-        self.text_source = ""
-        self.switch_scenes = False
-        self.scenes: Any = None
-        self.wording: Any = None
-        self.wording_ok = False
-        self.leader_text: Callable[..., str] = str
-        self.format_score: Callable[..., str] = str
-        self.score_format: Any = None
-        self.setting_problems: list[str] = []
-        self.apply_problems: dict[str, str] = {}
-        self.reported: set[str] = set()
-        self.seen_seq = -1
+        self.saved_located_seq = self.logged_located_seq = 0
+        self.problems: dict[str, str] = {}
+        self.problem_log: Any = None
+        self.seen = (-1, -1)
         self.seen_message_seq = 0
-        self.answer = ""
-        self.answer_at = 0.0
+        self.answer, self.answer_at = "", 0.0
         self.last_text: str | None = None
         self.wanted_leader: str | None = "unset"
         self.seen_switch: Any = None
-        # Timer ticks in microseconds, by what they did: "idle", "text" (wrote the text),
-        # "scene" (handed a switch to the switcher).
-        self.tick_us: dict[str, deque[float]] = {k: deque(maxlen=_TICK_SAMPLES) for k in ("idle", "text", "scene")}
-        # The graphics thread's time per picture read from an OBS source (render + map), us.
-        self.capture_us: deque[float] = deque(maxlen=_TICK_SAMPLES)
+        # Timer ticks in microseconds by what they did, and the graphics thread's time per
+        # picture read from an OBS source (render + map).
+        self.tick_us: dict[str, deque[float]] = {
+            k: deque(maxlen=_TICK_SAMPLES) for k in ("idle", "text", "scene", "source capture")
+        }
         self.tick_kind = "idle"
         self.next_check_s = 0.0
 
@@ -213,7 +151,9 @@ class Script:
         # and take CPU from the game and the encoder. Must be set before NumPy loads.
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
         add_venv_to_path()
-        self.missing = missing_packages()
+        from ddrcore.dependencies import missing_packages
+
+        self.missing = missing_packages(HERE)
         if self.missing:
             log(obs.LOG_WARNING, self.missing)
         for name, description in HOTKEYS.items():
@@ -224,95 +164,54 @@ class Script:
     def update(self, settings: Any) -> None:
         self.settings = settings
         self.save_located()  # regions found meanwhile are settings before the config is made
-        self.enabled = obs.obs_data_get_bool(settings, "enabled")
-        self.text_source = obs.obs_data_get_string(settings, "text_source")
-        self.switch_scenes = obs.obs_data_get_bool(settings, "switch_scenes")
-        self.driving = bool(self.text_source) or self.switch_scenes
         obs.timer_remove(on_tick)
         if self.missing:
             return
+        import ddrcore.status
         from ddrcore.live import LiveReader
+        from ddrcore.presenter import Presenter
+        from ddrcore.profiles import load_profile
+        from ddrcore.settings import script_config
+        from ddrcore.source_feed import SourceFeed
         from ddrcore.switcher import SceneSwitcher
 
-        self.setting_problems = []
-        config = self.live_config(settings)
-        if config.capture == "screen":
+        self.core = ddrcore.status  # kept: the tick imports nothing
+        config = self.config = script_config(setting_values(settings), str(CHART))
+        live = config.live
+        if live.capture == "screen":
             self.feed = None
-        elif self.feed is None or self.feed.name != config.capture:
-            from ddrcore.source_feed import SourceFeed
-
-            self.feed = SourceFeed(config.capture)
+        elif self.feed is None or self.feed.name != live.capture:
+            self.feed = SourceFeed(live.capture)
         if self.feed is not None:
             self.prepare_pixels()
         if self.reader is None:
-            self.reader = LiveReader(config, self.feed_for)
+            self.reader = LiveReader(live, self.feed_for)
+            self.problem_log = ddrcore.status.ProblemLog()
         else:
-            self.reader.configure(config)
+            self.reader.configure(live)
         self.reader_started = self.reader.start()  # else the tick starts it (see LiveReader.start)
         if self.switcher is None:
             self.switcher = SceneSwitcher(native_frontend)
-        if self.switch_scenes:
+        if config.switch_scenes:
             self.switcher.start()
+        fmt = load_profile(live.read.profile).format
+        self.presenter = Presenter(config.wording, fmt, config.override_s, self.presenter)
         self.pause_reader()
-        self.seen_seq, self.last_text, self.wanted_leader = -1, None, "unset"
+        self.point_chart_source()
+        self.seen, self.last_text, self.wanted_leader = (-1, -1), None, "unset"
         # An OBS source's picture is rendered on one tick and mapped on the next: then the
         # timer runs on every frame, so a read waits two frames, not two intervals.
-        obs.timer_add(on_tick, config.interval_ms if config.capture == "screen" else _EVERY_FRAME_MS)
+        obs.timer_add(on_tick, live.interval_ms if live.capture == "screen" else _EVERY_FRAME_MS)
 
-    def live_config(self, settings: Any) -> Any:
-        """The worker's config, and the wording and scenes the tick applies, from the settings."""
-        from ddrcore.errors import DdrError
-        from ddrcore.live import LiveConfig
-        from ddrcore.parse import format_score
-        from ddrcore.present import SceneChoice, Wording, leader_text
-        from ddrcore.profiles import load_profile
-        from ddrcore.regions import Region
-        from ddrcore.session import ReadConfig
-
-        get_int, get_str = obs.obs_data_get_int, obs.obs_data_get_string
-        self.leader_text, self.format_score = leader_text, format_score  # kept: no imports on the tick
-        profile = get_str(settings, "profile")
-        try:
-            self.score_format = load_profile(profile).format
-        except DdrError as exc:
-            self.setting_problems.append(str(exc))
-            profile = DEFAULTS["profile"]
-            self.score_format = load_profile(profile).format
-        texts = (get_str(settings, k) for k in ("text_format", "tie_text", "idle_text", "p1_name", "p2_name"))
-        self.wording = Wording(*texts)
-        wording_problem = self.wording.problem(self.score_format)
-        self.wording_ok = not wording_problem  # checked once here, not on every tick
-        if wording_problem:
-            self.setting_problems.append(wording_problem)
-        self.scenes = SceneChoice(*(get_str(settings, k) for k in ("scene_p1", "scene_p2", "scene_tie")))
-
-        def region(player: str) -> Region | None:
-            values = [get_int(settings, f"{player}_{k}") for k in "xywh"]
-            return None if not any(values) else Region(*values)
-
-        p1, p2 = region("p1"), region("p2")
-        if (p1 is None) != (p2 is None):
-            self.setting_problems.append("set both regions, or neither (all zero: the profile's regions)")
-            p1 = p2 = None
-        engine = get_str(settings, "engine") or "auto"
-        read = ReadConfig(
-            profile,
-            engine,
-            p1,
-            p2,
-            get_int(settings, "hold_ms"),
-            get_str(settings, "tesseract_path"),
-            get_str(settings, "templates_file"),
-        )
-        interval_ms = max(33, get_int(settings, "interval_ms"))
-        auto_locate = obs.obs_data_get_bool(settings, "auto_locate")
-        capture = get_str(settings, "capture") or "screen"
-        return LiveConfig(read, get_int(settings, "monitor"), interval_ms, auto_locate, capture)
+    @property
+    def driving(self) -> bool:
+        config = self.config
+        return config is not None and bool(config.text_source or config.switch_scenes or config.chart_source)
 
     def prepare_pixels(self) -> None:
         """Bind OBS's graphics calls and import what the timer needs to read a source, here on
-        the UI thread: the timer (graphics thread) must never load a library or a module
-        (the loader and import locks would meet OBS loading scripts and sources)."""
+        the UI thread: the timer must never load a library or a module (the loader and
+        import locks would meet OBS loading scripts and sources)."""
         from ddrcore.obs_native import NativeObsError, SourcePixels, graphics_library
         from ddrcore.source_feed import rgba_to_bgr
 
@@ -322,7 +221,9 @@ class Script:
                 self.pixels = SourcePixels(graphics_library())
             except NativeObsError as exc:
                 self.pixels_problem = f"reading OBS sources is unavailable here ({exc}); capture the screen instead"
-        rgba_to_bgr(np_zeros_rgba())  # loads OpenCV's colour conversion now, not on the first tick
+        import numpy as np
+
+        rgba_to_bgr(np.zeros((2, 2, 4), np.uint8))  # loads OpenCV's colour conversion now, not on a tick
 
     def feed_for(self, name: str) -> Any:
         """The feed the timer fills for OBS source ``name`` (the worker asks for it)."""
@@ -330,9 +231,22 @@ class Script:
 
         return self.feed if self.feed is not None and self.feed.name == name else SourceFeed(name)
 
+    def point_chart_source(self) -> None:
+        """Show the worker's chart file in the chosen image source (it reloads a changed file)."""
+        name = self.config.chart_source if self.config is not None else ""
+        with source_named(name) as source:
+            if name and source is None:
+                self.problems["chart"] = f"chart image source {name!r} not found: pick one in the settings"
+                return
+            self.problems.pop("chart", None)
+            if source is not None and obs.obs_source_get_unversioned_id(source) == "image_source":
+                with released(obs.obs_data_create(), obs.obs_data_release) as data:
+                    obs.obs_data_set_string(data, "file", str(CHART))
+                    obs.obs_source_update(source, data)
+
     def pause_reader(self) -> None:
         """Read only while enabled and there is something to drive (nothing is captured else)."""
-        self.reader.pause(not self.enabled or self.hotkey_paused or not self.driving)
+        self.reader.pause(not self.config.enabled or self.hotkey_paused or not self.driving)
 
     def unload(self) -> None:
         obs.timer_remove(on_tick)
@@ -349,7 +263,7 @@ class Script:
         for name in list(self.hotkey_ids):
             obs.obs_hotkey_unregister(HOTKEY_CALLBACKS[name])
             del self.hotkey_ids[name]
-        if any(self.tick_us.values()):
+        if self.core is not None and any(self.tick_us.values()):
             log(obs.LOG_INFO, f"unloaded; {self.tick_summary()}")
         # "Reload Scripts" re-imports only this file: make it re-import the core too.
         for name in [n for n in sys.modules if n == "ddrcore" or n.startswith("ddrcore.")]:
@@ -372,7 +286,7 @@ class Script:
             for key in "xywh":
                 obs.obs_data_set_int(self.settings, f"{player}_{key}", getattr(region, key))
 
-    # Hotkeys and buttons: a request for the worker, and return at once.
+    # Hotkeys and buttons: a request for the worker (or an override), and return at once.
 
     def toggle_pause(self) -> None:
         if self.reader is None:
@@ -393,8 +307,12 @@ class Script:
         self.reader.request_preview(PREVIEW)
         return "Read now: reading… (the answer goes to the script log; press Refresh status)"
 
-    # The timer: apply the worker's latest result (OBS's graphics thread: keep it tiny, and
-    # let no part's failure skip the others).
+    def override(self, action: str) -> None:
+        if self.presenter is not None:
+            self.presenter.press(action, time.monotonic())
+
+    # The timer: apply the latest result (OBS's graphics thread: keep it tiny, and let no
+    # part's failure skip the others).
 
     def tick(self) -> None:
         started = time.perf_counter()
@@ -404,15 +322,17 @@ class Script:
         if self.feed is not None:
             each(self.feed_source)
         status = self.reader.status if self.reader is not None else None
-        if status is not None and status.seq != self.seen_seq:
-            self.seen_seq = status.seq
+        seen = (status.seq, self.presenter.revision) if status is not None else (-1, -1)
+        if status is not None and seen != self.seen:
+            self.seen = seen
             each(self.note_messages, status)
-            if self.enabled and not status.paused:
+            if self.config.enabled and not status.paused:
                 if started >= self.next_check_s:
                     self.next_check_s = started + _CHECK_EVERY_S
                     each(self.check_targets)
-                each(self.apply_text, status.lead)
-                each(self.apply_scene, status.lead)
+                showing = self.presenter.showing(status.lead, status.match, time.monotonic())
+                each(self.apply_text, showing)
+                each(self.apply_scene, showing)
         each(self.note_switch)
         each(self.report, status.problem if status is not None else "")
         self.tick_us[self.tick_kind].append((time.perf_counter() - started) * 1e6)
@@ -425,12 +345,11 @@ class Script:
         if self.pixels is None:
             feed.report(None, self.pixels_problem)
             return
-        rgba_to_bgr = self.rgba_to_bgr
         started = time.perf_counter()
         worked = False
         staged = self.pixels.staged
         if staged is not None:
-            image = self.pixels.map(rgba_to_bgr)
+            image = self.pixels.map(self.rgba_to_bgr)
             if image is not None:
                 feed.deliver(staged.seq, image)
             worked = True
@@ -439,11 +358,10 @@ class Script:
         request = feed.wanted()
         if request is not None and not state.problem and self.pixels.staged is None:
             box = request.box
-            whole = (0, 0, state.width, state.height)
-            part = whole if box is None else (box.x, box.y, box.w, box.h)
+            part = (0, 0, state.width, state.height) if box is None else (box.x, box.y, box.w, box.h)
             worked = self.pixels.stage(feed.name, part, request.seq) or worked
         if worked:
-            self.capture_us.append((time.perf_counter() - started) * 1e6)
+            self.tick_us["source capture"].append((time.perf_counter() - started) * 1e6)
 
     def note_messages(self, status: Any) -> None:
         """Log the worker's answers (and found regions) once each."""
@@ -456,50 +374,54 @@ class Script:
             log(obs.LOG_INFO, f"found score regions: P1 {status.located[0]}, P2 {status.located[1]}")
 
     def check_targets(self) -> None:
-        """Notice a text source or scene that was deleted or renamed since it was chosen."""
-        if self.text_source:
-            with source_named(self.text_source) as source:
+        """Notice a text source, scene or image source deleted or renamed since it was chosen."""
+        config = self.config
+        if config.text_source:
+            with source_named(config.text_source) as source:
                 if source is None:
                     self.text_source_missing()
+        scenes = config.scenes
         missing = []
-        if self.switch_scenes:
-            for name in {self.scenes.p1, self.scenes.p2, self.scenes.tie} - {""}:
-                with source_named(name) as scene:
-                    if scene is None:
-                        missing.append(name)
+        for name in {scenes.p1, scenes.p2, scenes.tie} - {""} if config.switch_scenes else ():
+            with source_named(name) as scene:
+                if scene is None:
+                    missing.append(name)
         if missing:
-            self.apply_problems["scenes"] = f"scene {', '.join(map(repr, sorted(missing)))} not found: pick it again"
+            self.problems["scenes"] = f"scene {', '.join(map(repr, sorted(missing)))} not found: pick it again"
         else:
-            self.apply_problems.pop("scenes", None)
+            self.problems.pop("scenes", None)
+        if config.chart_source:
+            with source_named(config.chart_source) as source:
+                found = source is not None
+            if found != ("chart" not in self.problems):
+                self.point_chart_source()
 
-    def apply_text(self, lead: Any) -> None:
-        if not self.text_source or not self.wording_ok or not lead.settled:
+    def apply_text(self, showing: Any) -> None:
+        text = showing.text
+        if not self.config.text_source or text is None or text == self.last_text:
             return
-        text = self.leader_text(lead, self.score_format, self.wording)
-        if text == self.last_text:
-            return
-        with source_named(self.text_source) as source:
+        with source_named(self.config.text_source) as source:
             if source is None:
                 self.text_source_missing()
                 return
             with released(obs.obs_data_create(), obs.obs_data_release) as data:
                 obs.obs_data_set_string(data, "text", text)
                 obs.obs_source_update(source, data)
-        self.apply_problems.pop("text", None)
+        self.problems.pop("text", None)
         self.last_text = text
         self.tick_kind = "text"
 
     def text_source_missing(self) -> None:
-        self.apply_problems["text"] = f"text source {self.text_source!r} not found: pick one in the settings"
+        self.problems["text"] = f"text source {self.config.text_source!r} not found: pick one in the settings"
         self.last_text = None  # write the text again once the source is back
 
-    def apply_scene(self, lead: Any) -> None:
-        """Hand the new leader's scene to the switcher; it checks, at the moment it switches,
+    def apply_scene(self, showing: Any) -> None:
+        """Hand the leader's scene to the switcher; it checks, at the moment it switches,
         that the program is still one of our scenes."""
-        if not self.switch_scenes or lead.leader == self.wanted_leader:
+        if not self.config.switch_scenes or showing.keep_scene or showing.leader == self.wanted_leader:
             return
-        self.switcher.want(lead.leader, self.scenes)
-        self.wanted_leader = lead.leader
+        self.switcher.want(showing.leader, self.config.scenes)
+        self.wanted_leader = showing.leader
         self.tick_kind = "scene"
 
     def note_switch(self) -> None:
@@ -508,24 +430,24 @@ class Script:
             return
         self.seen_switch = (result.seq, result.outcome)
         if result.problem:
-            self.apply_problems["switch"] = result.problem
+            self.problems["switch"] = result.problem
             return
-        self.apply_problems.pop("switch", None)
+        self.problems.pop("switch", None)
         if result.outcome == "switched":
             took = f"the switch took {result.took_s * 1000:.1f} ms off OBS's threads"
-            log(
-                obs.LOG_INFO,
-                f"{result.leader} leads: switched to scene {result.scene!r} ({took}); {self.tick_summary()}",
-            )
+            log(obs.LOG_INFO, f"{result.leader} leads: switched to {result.scene!r} ({took}); {self.tick_summary()}")
+
+    def all_problems(self, worker_problem: str) -> list[str]:
+        setting_problems = self.config.problems if self.config is not None else []
+        return [p for p in (worker_problem, *setting_problems, *self.problems.values()) if p]
 
     def report(self, worker_problem: str) -> None:
         """Log each problem once when it appears, and once when all are gone."""
-        problems = {p for p in (worker_problem, *self.setting_problems, *self.apply_problems.values()) if p}
-        for problem in sorted(problems - self.reported):
+        new, solved = self.problem_log.update(self.all_problems(worker_problem))
+        for problem in new:
             log(obs.LOG_WARNING, problem)
-        if self.reported and not problems:
+        if solved:
             log(obs.LOG_INFO, "all problems solved: reading again")
-        self.reported = problems
 
     # What the properties show (UI thread).
 
@@ -541,34 +463,16 @@ class Script:
         if self.reader is None:
             return "Not started."
         status = self.reader.status
-        problems = [p for p in (status.problem, *self.setting_problems, *self.apply_problems.values()) if p]
-        if problems:
-            return "Problem: " + " | ".join(problems)
-        if not self.driving:
+        problems = self.all_problems(status.problem)
+        if not problems and not self.driving:
             return "Idle: nothing to drive, so nothing is read. Pick a text source or turn on scene switching."
-        if status.paused:
-            return "Paused (enable it, or press the pause hotkey)."
-        reads = "  ".join(f"{p.upper()} {self.shown(r)}" for p, r in (("p1", status.p1), ("p2", status.p2)))
-        leader = status.lead.leader or "nobody"
-        return f"{reads}  leader: {leader}  engine: {status.engine}  {worker_load(status)}"
-
-    def shown(self, read: Any) -> str:
-        if read is None:
-            return "-"
-        if read.score is None:
-            return f"? ({read.problem})" if read.problem else "?"
-        return str(self.format_score(read.score, self.score_format))
+        override = self.presenter.status(time.monotonic())
+        return str(self.core.status_words(status, self.presenter.format, problems, override))
 
     def tick_summary(self) -> str:
         status = self.reader.status if self.reader is not None else None
-        parts = [worker_load(status)] if status is not None else []
-        for kind, samples in (*self.tick_us.items(), ("source capture", self.capture_us)):
-            ticks = sorted(samples)
-            if ticks:
-                parts.append(
-                    f"{kind} ticks: median {ticks[len(ticks) // 2]:.0f} us, max {ticks[-1]:.0f} us, n={len(ticks)}"
-                )
-        return "; ".join(parts)
+        load = [self.core.worker_load(status)] if status is not None else []
+        return "; ".join([*load, self.core.timing_summary(self.tick_us)])
 
     def show_status(self, line: str) -> None:
         self.save_located()
@@ -576,31 +480,11 @@ class Script:
             obs.obs_data_set_string(self.settings, "status", line)
 
 
-def each(part: Callable[..., None], *args: Any) -> None:
-    """Run one part of the tick; a failure is logged once and skips no other part."""
-    try:
-        part(*args)
-    except Exception as exc:
-        log_failure_once(part.__name__, exc)
-
-
-def np_zeros_rgba() -> Any:
-    import numpy as np
-
-    return np.zeros((2, 2, 4), np.uint8)
-
-
 def native_frontend() -> Any:
     """OBS's frontend calls through ctypes (made on the switcher's thread)."""
     from ddrcore.obs_native import load_frontend
 
     return load_frontend()
-
-
-def worker_load(status: Any) -> str:
-    return (
-        f"{status.reads_per_s:.1f} reads/s, worker CPU {status.cpu_share:.0%} (capture {status.capture_cpu_share:.0%})"
-    )
 
 
 script = Script()
@@ -611,19 +495,22 @@ def on_tick() -> None:
     script.tick()
 
 
-@guarded
-def on_pause_hotkey(pressed: bool) -> None:
-    if pressed:
-        script.toggle_pause()
+def hotkey(action: Callable[[], Any]) -> Callable[[bool], None]:
+    """A hotkey callback (OBS's hotkey thread): acts on press, never raises."""
+
+    def pressed(is_pressed: bool) -> None:
+        if is_pressed:
+            action()
+
+    pressed.__name__ = f"hotkey_{getattr(action, '__name__', 'override')}"
+    return guarded(pressed)
 
 
-@guarded
-def on_locate_hotkey(pressed: bool) -> None:
-    if pressed:
-        script.find_regions()
-
-
-HOTKEY_CALLBACKS = {"obs_ddr.pause": on_pause_hotkey, "obs_ddr.locate": on_locate_hotkey}
+HOTKEY_CALLBACKS: dict[str, Callable[[bool], None]] = {
+    "obs_ddr.pause": hotkey(script.toggle_pause),
+    "obs_ddr.locate": hotkey(script.find_regions),
+    **{name: hotkey(partial(script.override, action)) for name, action in OVERRIDE_HOTKEYS.items()},
+}
 
 
 # OBS's entry points.
@@ -632,7 +519,7 @@ HOTKEY_CALLBACKS = {"obs_ddr.pause": on_pause_hotkey, "obs_ddr.locate": on_locat
 def script_description() -> str:
     return (
         "<b>obs-ddr</b>: reads both players' scores from a dance game on screen and shows who leads: "
-        "live text and automatic scene switches. Set the two score regions, then pick a text source."
+        "live text, automatic scene switches and a match chart. Set the two score regions, then pick a text source."
     )
 
 
@@ -667,23 +554,24 @@ def script_save(settings: Any) -> None:
     script.save(settings)
 
 
-@guarded
-def on_read_now(props: Any, prop: Any) -> bool:
-    script.show_status(script.read_now())
-    return True
+def button(action: Callable[[], str | None]) -> Callable[[Any, Any], bool]:
+    """A button callback (UI thread): acts, then shows its answer (or the status)."""
+
+    def pressed(props: Any, prop: Any) -> bool:
+        answer = action()
+        script.show_status(answer or script.status_line())
+        return True
+
+    pressed.__name__ = f"button_{getattr(action, '__name__', 'override')}"
+    return guarded(pressed)
 
 
-@guarded
-def on_find_regions(props: Any, prop: Any) -> bool:
-    line = script.find_regions()
-    script.show_status(line)
-    return True
-
-
-@guarded
-def on_refresh(props: Any, prop: Any) -> bool:
-    script.show_status(script.status_line())
-    return True
+BUTTONS: list[tuple[str, str, Callable[[Any, Any], bool]]] = [
+    ("read_now", "Read now (writes a preview PNG)", button(script.read_now)),
+    ("find_regions", "Find score regions", button(script.find_regions)),
+    ("refresh", "Refresh status", button(lambda: None)),
+    *((f"override_{a}", label, button(partial(script.override, a))) for a, label in OVERRIDE_BUTTONS.items()),
+]
 
 
 @guarded
@@ -691,62 +579,55 @@ def script_properties() -> Any:
     props = obs.obs_properties_create()
     script.show_status(script.status_line())
     obs.obs_properties_add_text(props, "status", "Status", obs.OBS_TEXT_INFO)
-    obs.obs_properties_add_button(props, "read_now", "Read now (writes a preview PNG)", on_read_now)
-    obs.obs_properties_add_button(props, "find_regions", "Find score regions", on_find_regions)
-    obs.obs_properties_add_button(props, "refresh", "Refresh status", on_refresh)
-    obs.obs_properties_add_bool(props, "enabled", "Enabled")
-    add_list(props, "profile", "Game profile", [(p, p) for p in PROFILES])
-    add_list(props, "capture", "Capture", [("Screen (the monitor below)", "screen"), *video_source_names()])
-    obs.obs_properties_add_int(props, "monitor", "Monitor (1 = first)", 1, 16, 1)
-    for player in ("p1", "p2"):
-        for key, label in (("x", "left"), ("y", "top"), ("w", "width"), ("h", "height")):
-            obs.obs_properties_add_int(props, f"{player}_{key}", f"{player.upper()} region {label} (px)", 0, 16384, 1)
-    obs.obs_properties_add_bool(props, "auto_locate", "Find the regions again when reads keep failing")
-    obs.obs_properties_add_int(props, "interval_ms", "Update interval (ms)", 33, 5000, 1)
-    add_list(props, "engine", "OCR engine", [(e, e) for e in ENGINES])
-    obs.obs_properties_add_int(props, "hold_ms", "New leader must hold (ms)", 0, 10000, 100)
-    obs.obs_properties_add_path(
-        props, "tesseract_path", "Tesseract program (empty: find it)", obs.OBS_PATH_FILE, "", None
-    )
-    obs.obs_properties_add_path(
-        props, "templates_file", "Template file (empty: learn the digits)", obs.OBS_PATH_FILE, "*.npz", None
-    )
-    add_list(props, "text_source", "Text source", [("(none)", ""), *((n, n) for n in text_source_names())])
-    obs.obs_properties_add_text(props, "text_format", "Text while a player leads", obs.OBS_TEXT_DEFAULT)
-    obs.obs_properties_add_text(props, "tie_text", "Text while tied", obs.OBS_TEXT_DEFAULT)
-    obs.obs_properties_add_text(props, "idle_text", "Text while no score is read", obs.OBS_TEXT_DEFAULT)
-    obs.obs_properties_add_text(props, "p1_name", "Player 1 name", obs.OBS_TEXT_DEFAULT)
-    obs.obs_properties_add_text(props, "p2_name", "Player 2 name", obs.OBS_TEXT_DEFAULT)
-    obs.obs_properties_add_bool(props, "switch_scenes", "Switch scenes automatically")
-    scenes = [("(no switch)", ""), *((n, n) for n in obs.obs_frontend_get_scene_names() or [])]
-    for key, label in (
-        ("scene_p1", "Scene while P1 leads"),
-        ("scene_p2", "Scene while P2 leads"),
-        ("scene_tie", "Scene while tied"),
-    ):
-        add_list(props, key, label, scenes)
+    for key, label, callback in BUTTONS:
+        obs.obs_properties_add_button(props, key, label, callback)
+    for setting in SETTINGS:
+        add_property(props, setting)
     return props
 
 
-def add_list(props: Any, key: str, label: str, items: list[tuple[str, str]]) -> None:
-    prop = obs.obs_properties_add_list(props, key, label, obs.OBS_COMBO_TYPE_LIST, obs.OBS_COMBO_FORMAT_STRING)
-    for name, value in items:
-        obs.obs_property_list_add_string(prop, name, value)
+def add_property(props: Any, setting: Setting) -> None:
+    key, label = setting.key, setting.label
+    if setting.kind == "bool":
+        obs.obs_properties_add_bool(props, key, label)
+    elif setting.kind == "int":
+        obs.obs_properties_add_int(props, key, label, *setting.limits)
+    elif setting.kind == "text":
+        obs.obs_properties_add_text(props, key, label, obs.OBS_TEXT_DEFAULT)
+    elif setting.kind == "colour":
+        obs.obs_properties_add_color(props, key, label)
+    elif setting.kind in ("file", "folder"):
+        kind = obs.OBS_PATH_FILE if setting.kind == "file" else obs.OBS_PATH_DIRECTORY
+        obs.obs_properties_add_path(props, key, label, kind, setting.file_filter, None)
+    else:
+        prop = obs.obs_properties_add_list(props, key, label, obs.OBS_COMBO_TYPE_LIST, obs.OBS_COMBO_FORMAT_STRING)
+        for name, value in list_choices(setting):
+            obs.obs_property_list_add_string(prop, name, value)
 
 
-def video_source_names() -> list[tuple[str, str]]:
-    """Every source with video (capture cards, game and window capture, media, NDI, browser)
-    and every scene, as (label, name)."""
-    with released(obs.obs_enum_sources() or [], obs.source_list_release) as sources:
-        inputs = sorted(
-            obs.obs_source_get_name(s) for s in sources if obs.obs_source_get_output_flags(s) & obs.OBS_SOURCE_VIDEO
-        )
+def list_choices(setting: Setting) -> list[tuple[str, str]]:
+    from ddrcore.settings import fixed_choices
+
     scenes = sorted(obs.obs_frontend_get_scene_names() or [])
-    return [*((n, n) for n in inputs), *((f"Scene: {n}", n) for n in scenes)]
+    if setting.choices == "scenes":
+        return [("(no switch)", ""), *((n, n) for n in scenes)]
+    if setting.choices in ("text_sources", "image_sources"):
+        kinds = TEXT_SOURCE_KINDS if setting.choices == "text_sources" else ("image_source",)
+        return [
+            ("(none)", ""),
+            *((n, n) for n in source_names(lambda s: obs.obs_source_get_unversioned_id(s) in kinds)),
+        ]
+    if setting.choices == "capture":
+        # Every source with video (capture cards, game and window capture, media, NDI, browser), and scenes.
+        inputs = source_names(lambda s: bool(obs.obs_source_get_output_flags(s) & obs.OBS_SOURCE_VIDEO))
+        return [
+            ("Screen (the monitor below)", "screen"),
+            *((n, n) for n in inputs),
+            *((f"Scene: {n}", n) for n in scenes),
+        ]
+    return fixed_choices(setting.choices)
 
 
-def text_source_names() -> list[str]:
+def source_names(wanted: Callable[[Any], bool]) -> list[str]:
     with released(obs.obs_enum_sources() or [], obs.source_list_release) as sources:
-        return sorted(
-            obs.obs_source_get_name(s) for s in sources if obs.obs_source_get_unversioned_id(s) in TEXT_SOURCE_KINDS
-        )
+        return sorted(obs.obs_source_get_name(s) for s in sources if wanted(s))

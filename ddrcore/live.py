@@ -19,12 +19,16 @@ from typing import Protocol
 
 from .capture import ScreenCapture
 from .errors import DdrError, EngineError, ImageError, RegionError
+from .live_chart import ChartStyle, draw_live_chart, write_live_chart
+from .momentum import PACE_WINDOW_S, MatchStats, Momentum, SongResult
+from .parse import format_score
 from .preprocess import Image
 from .preview import draw_preview, write_preview
 from .profiles import Player, load_profile
 from .reader import ScoreRead, ScoreReader
 from .regions import Region
 from .session import ReadConfig, make_reader, make_tracker
+from .songlog import SONGS_FILE, append_rows, song_row, wall_time
 from .source_feed import SourceFeed
 from .tracker import LeadState, Tracker
 
@@ -38,6 +42,16 @@ _RATE_WINDOW_S = 5.0
 # With auto_locate, look for the regions after this long without a score, at most this often.
 AUTO_LOCATE_AFTER_S = 5.0
 AUTO_LOCATE_EVERY_S = 15.0
+# The chart is redrawn at most this often: an image source reloads its file about once a second.
+CHART_EVERY_S = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ChartOutput:
+    """Where the worker writes the live chart (a PNG), and how it looks."""
+
+    file: str
+    style: ChartStyle = field(default_factory=ChartStyle)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +66,12 @@ class LiveConfig:
     # Look for the score regions by itself once reads have failed for a while.
     auto_locate: bool = False
     capture: str = "screen"
+    # Momentum (rates, catch-up) is measured over this many seconds.
+    pace_window_s: float = PACE_WINDOW_S
+    chart: ChartOutput | None = None
+    # A folder to log each finished song to (songs.csv); "" = no log.
+    log_dir: str = ""
+    names: tuple[str, str] = ("Player 1", "Player 2")
 
     @property
     def captured(self) -> str:
@@ -69,6 +89,7 @@ class LiveStatus:
     """
 
     lead: LeadState = field(default_factory=LeadState)
+    match: MatchStats = field(default_factory=MatchStats)
     p1: ScoreRead | None = None
     p2: ScoreRead | None = None
     engine: str = ""
@@ -194,7 +215,7 @@ class LiveReader:
         config = self._wanted
         if self._paused and self._preview_to is None and not self._locate_requested:
             # Paused reads nothing (not even the screen); a button press is still answered.
-            self._publish(LiveStatus(self._status.lead, paused=True, engine=self._status.engine))
+            self._publish(LiveStatus(self._status.lead, self._status.match, paused=True, engine=self._status.engine))
             return config.interval_ms / 1000
         frame: Image | None = None
         try:
@@ -215,9 +236,10 @@ class LiveReader:
                 read = work.reader.read_at(frame, regions)
             lead = work.tracker.update(t, read.p1.score, read.p2.score, read.present)
             work.count_read(read.p1.score is not None or read.p2.score is not None)
-            status = LiveStatus(lead, read.p1, read.p2, work.reader.engine.name, *work.rates())
+            match, song_message = work.follow_song(config, t, lead)
+            status = LiveStatus(lead, match, read.p1, read.p2, work.reader.engine.name, *work.rates())
             message = self._preview(config, frame, {"p1": read.p1, "p2": read.p2}, "") if frame is not None else ""
-            self._publish(replace(status, message=message))
+            self._publish(replace(status, message=message or song_message, problem=work.output_problem))
             return config.interval_ms / 1000
         except DdrError as exc:
             work.forget(exc)
@@ -236,7 +258,8 @@ class LiveReader:
         if not message and self._preview_to is not None:
             self._preview_to = None
             message = f"Read now: {problem}"
-        self._publish(LiveStatus(problem=problem, engine=self._status.engine, message=message))
+        match = self._status.match
+        self._publish(LiveStatus(match=match, problem=problem, engine=self._status.engine, message=message))
         return max(RETRY_S, config.interval_ms / 1000)
 
     def _locate(self, work: _Work, config: LiveConfig) -> float:
@@ -315,6 +338,10 @@ class _Work:
         self.screen: Capture | None = None
         self.reader: ScoreReader | None = None
         self.tracker: Tracker | None = None
+        self.momentum = Momentum()
+        # Why the song log or the chart could not be written last time ("" when it could).
+        self._log_problem = ""
+        self._chart_problem = ""
         self._feeds = feeds
         self._captured = ""
         # The source's size when its regions were first read there (explicit regions only).
@@ -325,6 +352,9 @@ class _Work:
         self._capture_cpu_s = 0.0
         self._failing_since: float | None = None
         self._last_locate = -AUTO_LOCATE_EVERY_S
+        self._momentum_for: tuple[str, float] | None = None
+        self._chart_due = 0.0
+        self._chart_drawn: tuple[int, int] | None = None
 
     def prepare(self, config: LiveConfig) -> None:
         if self.screen is not None and self._captured != config.captured:
@@ -343,6 +373,55 @@ class _Work:
             self.reader = make_reader(config.read)
             self.tracker = make_tracker(config.read)
             self._read_config = config.read
+        if self._momentum_for != (config.read.profile, config.pace_window_s):
+            motion = load_profile(config.read.profile).motion
+            self.momentum = Momentum(config.pace_window_s, motion.reset_below if motion.monotonic else None)
+            self._momentum_for = (config.read.profile, config.pace_window_s)
+
+    def follow_song(self, config: LiveConfig, t: float, lead: LeadState) -> tuple[MatchStats, str]:
+        """Momentum after this read; a finished song is logged, the chart redrawn when due.
+        The message says what was logged ("" when nothing was)."""
+        ended = self.momentum.update(t, lead, time.time())
+        message = ""
+        if ended is not None:
+            try:
+                message, self._log_problem = self._log_song(config, ended), ""
+            except DdrError as exc:
+                self._log_problem = str(exc)
+        try:
+            self._draw_chart(config, force=ended is not None)
+        except DdrError as exc:
+            self._chart_problem = str(exc)
+        return self.momentum.stats, message
+
+    @property
+    def output_problem(self) -> str:
+        return " | ".join(p for p in (self._log_problem, self._chart_problem) if p)
+
+    def _log_song(self, config: LiveConfig, song: SongResult) -> str:
+        if not config.log_dir:
+            return ""
+        fmt = load_profile(config.read.profile).format
+        path = Path(config.log_dir) / SONGS_FILE
+        append_rows(path, [song_row(song, fmt, config.names, wall_time(song.started_at))])
+        return f"song logged to {path}: P1 {format_score(song.p1, fmt)}, P2 {format_score(song.p2, fmt)}"
+
+    def _draw_chart(self, config: LiveConfig, force: bool) -> None:
+        """Redraw the chart at most every CHART_EVERY_S while a song plays (and once as it
+        ends); between songs the last chart stays, and a new song starts a new one."""
+        chart, stats = config.chart, self.momentum.stats
+        if chart is None or not chart.file or not (stats.in_song or force):
+            return
+        samples = self.momentum.song_samples
+        drawn = (stats.song_seq, len(samples))
+        if not samples or drawn == self._chart_drawn or (time.monotonic() < self._chart_due and not force):
+            return
+        fmt = load_profile(config.read.profile).format
+        last = samples[-1]
+        picture = draw_live_chart(samples, chart.style, (format_score(last.p1, fmt), format_score(last.p2, fmt)))
+        write_live_chart(Path(chart.file), picture)
+        self._chart_due, self._chart_drawn = time.monotonic() + CHART_EVERY_S, drawn
+        self._chart_problem = ""
 
     def check_size(self, config: LiveConfig, size: tuple[int, int]) -> None:
         """A source that changed size (a capture card from 720p to 1080p): the profile's

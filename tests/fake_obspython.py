@@ -39,7 +39,7 @@ class FakeObs(types.ModuleType):
     LOG_ERROR, LOG_WARNING, LOG_INFO, LOG_DEBUG = 100, 200, 300, 400
     OBS_TEXT_DEFAULT, OBS_TEXT_PASSWORD, OBS_TEXT_MULTILINE, OBS_TEXT_INFO = 0, 1, 2, 3
     OBS_COMBO_TYPE_LIST, OBS_COMBO_FORMAT_STRING = 2, 3
-    OBS_PATH_FILE = 0
+    OBS_PATH_FILE, OBS_PATH_DIRECTORY = 0, 2
     OBS_SOURCE_VIDEO = 1
 
     def __init__(self) -> None:
@@ -57,6 +57,9 @@ class FakeObs(types.ModuleType):
 
     def add_text_source(self, name: str, text: str = "") -> None:
         self.sources[name] = Source(name, "text_ft2_source_v2", {"text": text})
+
+    def add_image_source(self, name: str) -> None:
+        self.sources[name] = Source(name, "image_source", {"file": ""})
 
     def add_scene(self, name: str) -> None:
         self.sources[name] = Source(name, "scene")
@@ -218,6 +221,9 @@ class FakeObs(types.ModuleType):
 
     def obs_properties_add_path(self, props: list[Any], key: str, label: str, *rest: Any) -> dict[str, Any]:
         return self._add(props, "path", key, label, *rest)
+
+    def obs_properties_add_color(self, props: list[Any], key: str, label: str) -> dict[str, Any]:
+        return self._add(props, "colour", key, label)
 
     def obs_properties_add_button(self, props: list[Any], key: str, label: str, callback: Any) -> dict[str, Any]:
         return self._add(props, "button", key, label, callback)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from ..atomic import write_atomic
 from ..errors import TemplateStoreError
 from .glyph import FEATURE_SIZE, Feature
 
@@ -76,17 +76,10 @@ class TemplateStore:
         if validation is not None:
             info["validation"] = validation
         meta = json.dumps(info)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, partial = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".partial", dir=self.path.parent)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                np.savez(file, features=features, labels=np.array(labels, dtype="<U1"), meta=np.array(meta))
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(partial, self.path)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
+        write_atomic(
+            self.path,
+            lambda file: np.savez(file, features=features, labels=np.array(labels, dtype="<U1"), meta=np.array(meta)),
+        )
 
     def _foreign(self, meta: object, features: np.ndarray, labels: np.ndarray) -> str:
         if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
