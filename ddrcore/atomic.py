@@ -13,20 +13,22 @@ from pathlib import Path
 from typing import IO
 
 
-def write_atomic(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Replace ``path`` with what ``write`` writes to the binary file it is given."""
+def write_atomic(path: Path, write: Callable[[IO[bytes]], object], durable: bool = True) -> None:
+    """Replace ``path`` with what ``write`` writes to the binary file it is given. ``durable``:
+    on disk before it replaces the old (a record); else only whole (a picture redrawn soon)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as file:
             write(file)
             file.flush()
-            os.fsync(file.fileno())
+            if durable:
+                os.fsync(file.fileno())
         os.replace(partial, path)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    write_atomic(path, lambda file: file.write(data))
+def write_bytes_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    write_atomic(path, lambda file: file.write(data), durable)

@@ -15,6 +15,7 @@ from .assets import DEMO_CLIP
 from .capture import ScreenCapture, load_image, video_frame_count, video_frames
 from .engines import ENGINE_NAMES
 from .errors import DdrError
+from .momentum import PACE_WINDOW_S, MatchStats, Momentum, SongResult
 from .parse import format_score
 from .profiles import Player, ScoreFormat, load_profile, profile_names
 from .reader import FrameRead, ScoreRead
@@ -63,8 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("analyze", help="follow the lead through a recorded match")
     p.add_argument("video", metavar="VIDEO")
     p.add_argument("--every", type=int, default=3, help="read every Nth frame")
-    p.add_argument("--csv", required=True, type=Path, help="write time_s,p1,p2,leader,margin here")
+    p.add_argument("--csv", required=True, type=Path, help="write time_s,p1,p2,leader,margin and momentum here")
     p.add_argument("--chart", type=Path, help="write a PNG chart of both scores and the margin here")
+    p.add_argument("--songs", type=Path, help="write one row per song here (the columns of the live song log)")
+    p.add_argument("--pace-window-s", type=float, default=PACE_WINDOW_S, help="momentum is measured over this long")
+    p.add_argument("--p1-name", default="Player 1", help="P1's name in the song rows")
+    p.add_argument("--p2-name", default="Player 2", help="P2's name in the song rows")
     common(p)
     p.set_defaults(run=_cmd_analyze)
 
@@ -120,6 +125,9 @@ def _watch_parser(sub: Any, common: Any) -> None:
     p.add_argument("--idle-text", default="")
     p.add_argument("--p1-name", default="Player 1")
     p.add_argument("--p2-name", default="Player 2")
+    p.add_argument("--summary-format", default="", help="the text after a song, e.g. '{winner} wins by {margin}'")
+    p.add_argument("--pace-window-s", type=float, default=PACE_WINDOW_S, help="momentum is measured over this long")
+    p.add_argument("--log-dir", type=Path, help="append each finished song to songs.csv in this folder")
     common(p)
     p.set_defaults(run=_cmd_watch)
 
@@ -190,13 +198,47 @@ def analyze(config: ReadConfig, video: Path, every: int, progress: bool = True) 
     return states
 
 
-def _write_csv(path: Path, states: list[tuple[float, LeadState]]) -> None:
+def follow_momentum(
+    states: list[tuple[float, LeadState]], profile: str, pace_window_s: float = PACE_WINDOW_S
+) -> tuple[list[MatchStats], list[SongResult]]:
+    """Momentum after each state, and the songs, as the live reader measures them."""
+    motion = load_profile(profile).motion
+    momentum = Momentum(pace_window_s, motion.reset_below if motion.monotonic else None)
+    stats, songs = [], []
+    for t, s in states:
+        ended = momentum.update(t, s)
+        songs += [ended] if ended else []
+        stats.append(momentum.stats)
+    last = momentum.finish()  # the video ended during a song
+    return stats, [*songs, last] if last else songs
+
+
+MOMENTUM_COLUMNS = (
+    "p1_rate",
+    "p2_rate",
+    "gap_trend",
+    "catch_up_s",
+    "lead_changes",
+    "biggest_lead_player",
+    "biggest_lead",
+)
+
+
+def _write_csv(path: Path, states: list[tuple[float, LeadState]], stats: list[MatchStats] | None = None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["time_s", "p1", "p2", "leader", "margin"])
-        for t, s in states:
-            writer.writerow([f"{t:.3f}", _cell(s.p1), _cell(s.p2), s.leader or "", _cell(s.margin)])
+        writer.writerow(["time_s", "p1", "p2", "leader", "margin", *MOMENTUM_COLUMNS])
+        for (t, s), m in zip(states, stats or [MatchStats()] * len(states), strict=True):
+            writer.writerow([f"{t:.3f}", _cell(s.p1), _cell(s.p2), s.leader or "", _cell(s.margin), *_momentum(m)])
+
+
+def _momentum(m: MatchStats) -> list[str]:
+    if not m.in_song:
+        return [""] * len(MOMENTUM_COLUMNS)
+    rates = ["" if v is None else f"{v:.2f}" for v in (m.p1_rate, m.p2_rate, m.gap_trend, m.catch_up_s)]
+    biggest = [m.biggest_lead.player, _cell(m.biggest_lead.margin)] if m.biggest_lead else ["", ""]
+    return [*rates, str(m.lead_changes), *biggest]
 
 
 def _cell(value: Score | None) -> str:
@@ -217,11 +259,18 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     if args.every < 1:
         raise DdrError("--every must be 1 or more")
     states = analyze(_config(args), Path(args.video), args.every)
-    _write_csv(args.csv, states)
+    stats, songs = follow_momentum(states, args.profile, args.pace_window_s)
+    _write_csv(args.csv, states, stats)
     fmt = load_profile(args.profile).format
     for t, s in lead_changes(states):
         print(_describe(t, s, fmt))
     print(f"wrote {args.csv}")
+    if args.songs:
+        from .songlog import song_row, video_time, write_rows
+
+        names = (args.p1_name, args.p2_name)
+        write_rows(args.songs, [song_row(song, fmt, names, video_time(song.start_s)) for song in songs])
+        print(f"wrote {args.songs}: {len(songs)} song{'s' if len(songs) != 1 else ''}")
     if args.chart:
         from .chart import draw_chart
 
@@ -255,12 +304,19 @@ def _cmd_learn(args: argparse.Namespace) -> int:
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:
+    from .live import LiveConfig
     from .present import SceneChoice, Wording
     from .watch import Watch
 
-    wording = Wording(args.text_format, args.tie_text, args.idle_text, args.p1_name, args.p2_name)
+    names = (args.p1_name, args.p2_name)
+    wording = Wording(args.text_format, args.tie_text, args.idle_text, *names, args.summary_format)
     scenes = SceneChoice(args.scene_p1, args.scene_p2, args.scene_tie)
-    watch = Watch(_config(args), args.source or "screen", args.monitor, args.interval_ms, wording, scenes)
+    log_dir = str(args.log_dir) if args.log_dir else ""
+    live = LiveConfig(
+        _config(args), args.monitor, args.interval_ms, capture=args.source or "screen",
+        pace_window_s=args.pace_window_s, log_dir=log_dir, names=names,
+    )  # fmt: skip
+    watch = Watch(live, wording, scenes)
     if args.obs:
         watch.drive(args.obs, args.password, args.text_source)
     fmt = load_profile(args.profile).format
@@ -314,7 +370,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     config = ReadConfig("stepmania")
     states = analyze(config, DEMO_CLIP, every=3)
     csv_path, chart_path = args.out / "demo.csv", args.out / "demo.png"
-    _write_csv(csv_path, states)
+    _write_csv(csv_path, states, follow_momentum(states, "stepmania")[0])
     fmt = load_profile("stepmania").format
     print(f"Analyzing {DEMO_CLIP.name} (StepMania profile). Lead changes:")
     for t, s in lead_changes(states):

@@ -412,13 +412,12 @@ class _Work:
         chart, stats = config.chart, self.momentum.stats
         if chart is None or not chart.file or not (stats.in_song or force):
             return
-        samples = self.momentum.song_samples
-        drawn = (stats.song_seq, len(samples))
-        if not samples or drawn == self._chart_drawn or (time.monotonic() < self._chart_due and not force):
+        curve, last = self.momentum.song_curve, self.momentum.last_read
+        drawn = (stats.song_seq, len(curve.times))
+        if last is None or drawn == self._chart_drawn or (time.monotonic() < self._chart_due and not force):
             return
         fmt = load_profile(config.read.profile).format
-        last = samples[-1]
-        picture = draw_live_chart(samples, chart.style, (format_score(last.p1, fmt), format_score(last.p2, fmt)))
+        picture = draw_live_chart(curve, chart.style, (format_score(last.p1, fmt), format_score(last.p2, fmt)))
         write_live_chart(Path(chart.file), picture)
         self._chart_due, self._chart_drawn = time.monotonic() + CHART_EVERY_S, drawn
         self._chart_problem = ""

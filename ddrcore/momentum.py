@@ -12,6 +12,7 @@ without a screen between).
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -28,9 +29,10 @@ CATCH_UP_MAX_S = 60.0
 # Reads without scores in a row that end a song: the first read after the reader recovered
 # from a problem has no scores yet (the tracker needs two), and is no results screen.
 _GONE_READS = 2
-# A song keeps at most this many reads for its chart (an hour at 30 reads/s), so a screen
-# whose scores never go away cannot grow memory without end.
-_SONG_SAMPLES = 108_000
+# A song's curve keeps at most this many reads (an hour at 30 reads/s); past it every other
+# read is dropped, so a screen whose scores never go away cannot grow memory without end.
+_CURVE_READS = 108_000
+LEADER_CODES: dict[Leader | None, int] = {None: 0, "p1": 1, "p2": 2, "tie": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +86,32 @@ class MatchStats:
     last_song: SongResult | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SongCurve:
+    """A song's reads as columns (seconds since it began, both scores, the leader shown as
+    :data:`LEADER_CODES`), ready for NumPy without a copy (``numpy.frombuffer``)."""
+
+    times: array[float] = field(default_factory=lambda: array("d"))
+    p1: array[float] = field(default_factory=lambda: array("d"))
+    p2: array[float] = field(default_factory=lambda: array("d"))
+    leaders: array[int] = field(default_factory=lambda: array("b"))
+
+    def add(self, sample: Sample) -> None:
+        if len(self.times) >= _CURVE_READS:
+            for column in (self.times, self.p1, self.p2, self.leaders):
+                del column[::2]
+        self.times.append(sample.t)
+        self.p1.append(sample.p1)
+        self.p2.append(sample.p2)
+        self.leaders.append(LEADER_CODES[sample.leader])
+
+
 @dataclass
 class _Song:
     start_s: float
     started_at: float | None
-    samples: deque[Sample] = field(default_factory=lambda: deque(maxlen=_SONG_SAMPLES))
+    curve: SongCurve = field(default_factory=SongCurve)
+    last: Sample | None = None
     lead_changes: int = 0
     last_player_leader: Leader | None = None
     biggest: BiggestLead | None = None
@@ -108,9 +131,13 @@ class Momentum:
         self._gone = 0
 
     @property
-    def song_samples(self) -> tuple[Sample, ...]:
+    def song_curve(self) -> SongCurve:
         """The reads of the song being played, or of the last one (kept for the results screen)."""
-        return tuple(self._song.samples) if self._song is not None else ()
+        return self._song.curve if self._song is not None else SongCurve()
+
+    @property
+    def last_read(self) -> Sample | None:
+        return self._song.last if self._song is not None else None
 
     def update(self, time_s: float, lead: LeadState, wall_s: float | None = None) -> SongResult | None:
         """Take one read; returns the song that just ended, if one did (logged once)."""
@@ -124,12 +151,15 @@ class Momentum:
         if not scored:
             return ended
         assert lead.p1 is not None and lead.p2 is not None
+        if song is not None and not lead.fresh:
+            return ended  # a kept score is no new read: it would slow the pace it is part of
         if song is None:
             song = self._song = _Song(time_s, wall_s)
             self._pace.clear()
             self.stats = MatchStats(in_song=True, song_seq=self.stats.song_seq + 1, last_song=self.stats.last_song)
         sample = Sample(time_s - song.start_s, lead.p1, lead.p2, lead.leader)
-        song.samples.append(sample)
+        song.curve.add(sample)
+        song.last = sample
         self._count_lead(song, sample)
         self._pace.append(sample)
         while self._pace and self._pace[0].t < sample.t - self.pace_window_s:
@@ -144,9 +174,9 @@ class Momentum:
         return self._end(self._song)
 
     def _new_song(self, song: _Song, lead: LeadState) -> bool:
-        if self.new_song_below is None or not song.samples:
+        if self.new_song_below is None or song.last is None:
             return False
-        last, below = song.samples[-1], self.new_song_below
+        last, below = song.last, self.new_song_below
         return any(
             now is not None and now < then and now <= below for now, then in ((lead.p1, last.p1), (lead.p2, last.p2))
         )
@@ -192,7 +222,7 @@ class Momentum:
     def _end(self, song: _Song) -> SongResult | None:
         """Out of the song. Its result, kept in the stats; None (nothing kept) for a flash of scores."""
         self.stats = MatchStats(last_song=self.stats.last_song, song_seq=self.stats.song_seq)
-        last = song.samples[-1] if song.samples else None
+        last = song.last
         if last is None or last.t < MIN_SONG_S:
             return None
         winner = leader_of(last.p1, last.p2) or "tie"

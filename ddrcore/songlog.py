@@ -14,7 +14,6 @@ from pathlib import Path
 from .atomic import write_bytes_atomic
 from .errors import DdrError
 from .momentum import SongResult
-from .parse import format_score
 from .profiles import ScoreFormat
 
 SONGS_FILE = "songs.csv"
@@ -25,8 +24,8 @@ COLUMNS = (
 
 
 def song_row(song: SongResult, fmt: ScoreFormat, names: tuple[str, str], start_time: str) -> list[str]:
-    """The row for ``song``; ``start_time`` as the caller's clock gives it (wall clock live,
-    the video's time in ``analyze``)."""
+    """The row for ``song``, scores as plain numbers (a spreadsheet sorts them); ``start_time``
+    as the caller's clock gives it (wall clock live, the video's time in ``analyze``)."""
     by_player = {"p1": names[0], "p2": names[1], "tie": ""}
     biggest = song.biggest_lead
     return [
@@ -34,8 +33,8 @@ def song_row(song: SongResult, fmt: ScoreFormat, names: tuple[str, str], start_t
         f"{song.duration_s:.1f}",
         names[0],
         names[1],
-        format_score(song.p1, fmt),
-        format_score(song.p2, fmt),
+        str(song.p1),
+        str(song.p2),
         song.winner,
         by_player[song.winner],
         str(song.margin),
@@ -59,15 +58,26 @@ def video_time(seconds: float) -> str:
 def append_rows(path: Path, rows: list[list[str]]) -> None:
     """Append ``rows`` to the CSV at ``path`` (made with its header when new), atomically."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         old = path.read_text(encoding="utf-8") if path.is_file() else ""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        if not old:
-            writer.writerow(COLUMNS)
-        elif not old.endswith("\n"):
-            out.write("\n")
-        writer.writerows(rows)
+    except OSError as exc:
+        raise DdrError(f"cannot read the song log {path}: {exc.strerror or exc}") from exc
+    _write(path, old, rows)
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    """Write a new song log of ``rows`` at ``path``, atomically."""
+    _write(path, "", rows)
+
+
+def _write(path: Path, old: str, rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    if not old:
+        writer.writerow(COLUMNS)
+    elif not old.endswith("\n"):
+        out.write("\n")
+    writer.writerows(rows)
+    try:
         write_bytes_atomic(path, (old + out.getvalue()).encode("utf-8"))
     except OSError as exc:
         raise DdrError(f"cannot write the song log {path}: {exc.strerror or exc}") from exc

@@ -50,7 +50,8 @@ class LeadState:
     """Who leads: ``leader`` p1 / p2 / tie, or None when either score is unknown.
 
     ``p1``/``p2`` are the accepted scores, ``margin`` their difference, ``since_s`` when the
-    reported leader took over (None while there is none).
+    reported leader took over (None while there is none). ``fresh``: both scores were read
+    this time (False: one is kept from earlier reads while its digits are unclear).
     """
 
     leader: Leader | None = None
@@ -58,6 +59,7 @@ class LeadState:
     p2: Score | None = None
     margin: Score | None = None
     since_s: float | None = None
+    fresh: bool = True
 
     @property
     def settled(self) -> bool:
@@ -180,7 +182,7 @@ def _update_lead(
             leader, since, pending = instant, time_s, None
         else:
             leader, since = lead.leader, lead.since_s
-    new_lead = LeadState(leader, t1.score, t2.score, margin_of(t1.score, t2.score), since)
+    new_lead = LeadState(leader, t1.score, t2.score, margin_of(t1.score, t2.score), since, fresh)
     return TrackState(t1, t2, new_lead, pending, pending_since)
 
 

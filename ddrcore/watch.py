@@ -7,15 +7,17 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import DdrError
-from .live import LiveConfig, LiveReader
-from .present import SceneChoice, Wording, leader_text
+from .live import LiveConfig, LiveReader, LiveStatus
+from .present import SceneChoice, Wording
+from .presenter import Presenter
 from .profiles import load_profile
 from .remote import RemoteFrontend, RemoteObs, parse_address
 from .scores import Leader
-from .session import ReadConfig
+from .status import ProblemLog
 from .stream import StreamCapture
 from .switcher import SceneSwitcher
 from .tracker import LeadState
@@ -26,23 +28,24 @@ _UNSET = "unset"
 class Watch:
     """Reads live and reports each change of the lead; with :meth:`drive`, shows it in OBS."""
 
-    def __init__(
-        self, read: ReadConfig, capture: str, monitor: int, interval_ms: int, wording: Wording, scenes: SceneChoice
-    ) -> None:
-        self.format = load_profile(read.profile).format
+    def __init__(self, config: LiveConfig, wording: Wording, scenes: SceneChoice) -> None:
+        """``config.capture``: "screen", a capture device number, a stream URL or a video file."""
+        capture = config.capture
+        self.format = load_profile(config.read.profile).format
         problem = wording.problem(self.format)
         if problem:
             raise DdrError(problem)
         if capture != "screen" and not capture.isdigit() and "://" not in capture and not Path(capture).is_file():
             raise DdrError(f"video {capture} does not exist")
         self.capture, self.wording, self.scenes = capture, wording, scenes
-        self.config = LiveConfig(read, monitor, max(33, interval_ms), capture=capture)
+        self.config = replace(config, interval_ms=max(33, config.interval_ms), names=(wording.p1_name, wording.p2_name))
+        self.presenter = Presenter(wording, self.format, 0)
         self.remote: RemoteObs | None = None
         self.switcher: SceneSwitcher | None = None
         self.text_source = ""
         self._last_text: str | None = None
         self._wanted: Leader | str | None = _UNSET
-        self._said: set[str] = set()
+        self._problems = ProblemLog()
         self._text_problem = ""
 
     def drive(self, address: str, password: str, text_source: str) -> None:
@@ -69,7 +72,7 @@ class Watch:
                 if key != last:
                     last = key
                     yield time.monotonic() - started, status.lead
-                self._present(status.lead, status.problem)
+                self._present(status)
                 if "sends no more frames" in status.problem and Path(self.capture).is_file():
                     break  # the file ended
         finally:
@@ -79,9 +82,10 @@ class Watch:
             if self.remote is not None:
                 self.remote.close()
 
-    def _present(self, lead: LeadState, worker_problem: str) -> None:
-        if self.remote is not None and self.text_source and lead.settled:
-            text = leader_text(lead, self.format, self.wording)
+    def _present(self, status: LiveStatus) -> None:
+        showing = self.presenter.showing(status.lead, status.match, time.monotonic())
+        if self.remote is not None and self.text_source and showing.text is not None:
+            text = showing.text
             if text != self._last_text:
                 try:
                     self.remote.set_text(self.text_source, text)
@@ -90,14 +94,12 @@ class Watch:
                     self._text_problem = str(exc)
                 except Exception as exc:  # OBS answered: no such text source
                     self._text_problem = f"text source {self.text_source!r} not found: {exc}"
-        problems = [worker_problem, self._text_problem]
+        problems = [status.problem, self._text_problem]
         if self.switcher is not None:
-            if lead.leader != self._wanted:
-                self.switcher.want(lead.leader, self.scenes)
-                self._wanted = lead.leader
+            if showing.leader != self._wanted:
+                self.switcher.want(showing.leader, self.scenes)
+                self._wanted = showing.leader
             if self.switcher.result is not None:
                 problems.append(self.switcher.result.problem)
-        now = {p for p in problems if p}
-        for line in sorted(now - self._said):
+        for line in self._problems.update(problems)[0]:
             print(f"problem: {line}", file=sys.stderr, flush=True)
-        self._said = now

@@ -173,3 +173,33 @@ def write_song_video(
     size = (round(1280 * scale) // 2 * 2, round(720 * scale) // 2 * 2)
     truth = encode_video(path, size, fps, song_frames(seconds, fps, seed, lead_in_s=lead_in_s))
     return [(t, None if p1 is None else int(p1), None if p2 is None else int(p2)) for t, p1, p2 in truth]
+
+
+def write_songs_video(
+    path: Path, songs: list[tuple[float, int]], fps: float, final_s: float = 2.0, results_s: float = 4.0
+) -> list[tuple[float, int | None, int | None]]:
+    """Several songs (seconds, seed) one after the other, as one H.264 video; the truth as
+    (time_s, p1, p2). As in the game, each song's final scores stay for ``final_s`` (the
+    song's end), then ``results_s`` of a screen without scores."""
+
+    def frames() -> Iterator[tuple[float, Image, int | None, int | None]]:
+        rng = np.random.default_rng(0)
+        start = 0.0
+        for seconds, seed in songs:
+            last = None
+            for t, frame, p1, p2 in song_frames(seconds, fps, seed):
+                if p1 is None:
+                    break
+                last = (frame, p1, p2)
+                yield start + t, frame, p1, p2
+            assert last is not None
+            start += seconds - 1.0  # song_frames ends on a second without scores
+            for i in range(int(final_s * fps)):
+                yield start + i / fps, *last
+            start += final_s
+            results = degrade(composite(None, None), Degradation(), rng)
+            for i in range(int(results_s * fps)):
+                yield start + i / fps, results, None, None
+            start += results_s
+
+    return encode_video(path, (1280, 720), fps, frames())

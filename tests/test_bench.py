@@ -22,7 +22,10 @@ _ROWS = {
 @pytest.mark.slow
 def test_bench_measures_every_engine_beside_the_yardsticks(tesseract: str) -> None:
     report = run_bench(frame_count=6, baseline_frames=1, profiles=["itg-percent"])
-    sections = report.split("\n\n")[1:]
+    sections = report.split("\n\n")[1:-1]
+    chart = report.split("\n\n")[-1]
+    timing = re.fullmatch(r"live chart 800x300, 5400 reads: draw median ([\d.]+) ms, max [\d.]+ ms; .*", chart)
+    assert timing is not None and float(timing[1]) > 0, chart
     assert [s.splitlines()[0].split(",")[0] for s in sections] == [
         "shipped clip demo_stepmania.mp4 (stepmania)",
         "generated footage",
