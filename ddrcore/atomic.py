@@ -12,13 +12,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+_NEW_FILE_MODE = 0o644
+
 
 def write_atomic(path: Path, write: Callable[[IO[bytes]], object], durable: bool = True) -> None:
     """Replace ``path`` with what ``write`` writes to the binary file it is given. ``durable``:
     on disk before it replaces the old (a record); else only whole (a picture redrawn soon)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # mkstemp makes a private file: keep the old file's mode, or make it readable as any new file.
+    mode = path.stat().st_mode & 0o777 if path.exists() else _NEW_FILE_MODE
     handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     try:
+        os.chmod(partial, mode)
         with os.fdopen(handle, "wb") as file:
             write(file)
             file.flush()

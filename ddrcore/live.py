@@ -21,7 +21,7 @@ from .capture import ScreenCapture
 from .errors import DdrError, EngineError, ImageError, RegionError
 from .live_chart import ChartStyle, draw_live_chart, write_live_chart
 from .momentum import PACE_WINDOW_S, MatchStats, Momentum, SongResult
-from .parse import format_score
+from .parse import format_score, plain_score
 from .preprocess import Image
 from .preview import draw_preview, write_preview
 from .profiles import Player, load_profile
@@ -417,7 +417,7 @@ class _Work:
         if last is None or drawn == self._chart_drawn or (time.monotonic() < self._chart_due and not force):
             return
         fmt = load_profile(config.read.profile).format
-        picture = draw_live_chart(curve, chart.style, (format_score(last.p1, fmt), format_score(last.p2, fmt)))
+        picture = draw_live_chart(curve, chart.style, (plain_score(last.p1, fmt), plain_score(last.p2, fmt)))
         write_live_chart(Path(chart.file), picture)
         self._chart_due, self._chart_drawn = time.monotonic() + CHART_EVERY_S, drawn
         self._chart_problem = ""

@@ -44,3 +44,10 @@ def format_score(value: Score, fmt: ScoreFormat) -> str:
         text = text[:-3]
     groups.insert(0, text)
     return fmt.grouping.join(groups)
+
+
+def plain_score(value: Score, fmt: ScoreFormat) -> str:
+    """A score grouped as the game groups it, without the game's padding: ``748,930``."""
+    if fmt.decimals:
+        return f"{value:.{fmt.decimals}f}"
+    return f"{int(value):,}".replace(",", fmt.grouping)

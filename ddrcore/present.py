@@ -10,7 +10,7 @@ import string
 from dataclasses import dataclass
 
 from .momentum import MatchStats, SongResult
-from .parse import format_score
+from .parse import format_score, plain_score
 from .profiles import ScoreFormat
 from .scores import Leader, Score, leader_of, margin_of
 from .tracker import LeadState
@@ -189,9 +189,7 @@ def _score(value: Score | None, fmt: ScoreFormat) -> Field:
 def _margin(value: Score | None, fmt: ScoreFormat) -> Field:
     if value is None:
         return Field("", None)
-    if fmt.decimals:
-        return Field(f"{value:.{fmt.decimals}f}", value)
-    return Field(f"{int(value):,}".replace(",", fmt.grouping), int(value))
+    return Field(plain_score(value, fmt), value if fmt.decimals else int(value))
 
 
 def _spec_problem(template: str, fmt: ScoreFormat, wording: Wording) -> str:

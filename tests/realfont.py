@@ -203,3 +203,16 @@ def write_songs_video(
             start += results_s
 
     return encode_video(path, (1280, 720), fps, frames())
+
+
+def song_finals(truth: list[tuple[float, int | None, int | None]]) -> list[tuple[int, int]]:
+    """The final scores of each song in ``truth``: its last frame with scores before a screen without."""
+    finals, last = [], None
+    for _, p1, p2 in truth:
+        if p1 is None or p2 is None:
+            if last is not None:
+                finals.append(last)
+            last = None
+        else:
+            last = (p1, p2)
+    return finals

@@ -109,22 +109,9 @@ def two_songs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Truth]:
     return video, realfont.write_songs_video(video, [(30, 1), (30, 2)], FPS)
 
 
-def _true_songs(truth: Truth) -> list[tuple[int, int]]:
-    """The final scores of each song: the last frame with scores before a screen without."""
-    finals, last = [], None
-    for _, p1, p2 in truth:
-        if p1 is None or p2 is None:
-            if last is not None:
-                finals.append(last)
-            last = None
-        else:
-            last = (p1, p2)
-    return finals
-
-
 def test_the_song_log_of_a_video_of_two_songs(two_songs: tuple[Path, Truth], tmp_path: Path) -> None:
     video, truth = two_songs
-    finals = _true_songs(truth)
+    finals = realfont.song_finals(truth)
     assert [leader_of(*f) for f in finals] == ["p1", "p2"]
     songs_csv = tmp_path / "songs.csv"
     result = run_cli(
