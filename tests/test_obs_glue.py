@@ -441,3 +441,27 @@ def test_reading_an_obs_source_needs_obs_and_says_so(obs: Harness) -> None:
     assert captures[0] == ("Screen (the monitor below)", "screen") and ("Leader", "Leader") in captures
     obs.edit(capture="screen")
     assert obs.until(lambda: obs.fake.text_of("Leader").startswith("Player 1 leads")), obs.status()
+
+
+def test_override_buttons_force_and_hand_back(obs: Harness) -> None:
+    """The override buttons (the same actions as the hotkeys): forced text and scene, the
+    time left in the status, and back to automatic."""
+    obs.start(switch_scenes=True, scene_p1="P1 leads", scene_p2="P2 leads", scene_tie="Tied", override_s=30)
+    assert obs.until(lambda: obs.fake.program == "P1 leads"), obs.status()
+    line = _press(obs, "override_p2")
+    assert line.startswith("Override: Player 2 leads for 30 s more"), line
+    assert obs.until(lambda: obs.fake.text_of("Leader") == "Player 2 leads" and obs.fake.program == "P2 leads")
+    _press(obs, "override_automatic")
+    assert obs.until(lambda: obs.fake.text_of("Leader").startswith("Player 1 leads by "), 5)
+    assert obs.until(lambda: obs.fake.program == "P1 leads", 5)
+    assert not _press(obs, "refresh").startswith("Override")
+
+
+def test_the_chart_source_is_pointed_at_the_chart_and_a_missing_one_said(obs: Harness) -> None:
+    obs.start(chart_source="Chart")
+    assert obs.until(lambda: "chart image source 'Chart' not found" in obs.status()), obs.status()
+    obs.fake.add_image_source("Chart")
+    assert obs.until(lambda: obs.fake.sources["Chart"].settings["file"].endswith("obs-ddr-chart.png"), 10)
+    assert obs.until(lambda: "Problem" not in obs.status(), 10), obs.status()
+    chart = Path(obs.fake.sources["Chart"].settings["file"])
+    assert obs.until(lambda: chart.is_file() and time.time() - chart.stat().st_mtime < 5, 10)
