@@ -25,7 +25,8 @@ import numpy as np
 from .assets import DEMO_CLIP, DEMO_TRUTH
 from .capture import video_frames
 from .engines import make_engine
-from .engines.glyph import FEATURE_SIZE, AutoEngine, GlyphEngine
+from .engines.base import FEATURE_SIZE
+from .engines.glyph import AutoEngine, GlyphEngine
 from .errors import DdrError, EngineError
 from .preprocess import Image, crop, score_ink
 from .profiles import Profile, load_profile, profile_names

@@ -13,7 +13,7 @@ from typing import Any
 
 from .assets import DEMO_CLIP
 from .capture import ScreenCapture, load_image, video_frame_count, video_frames
-from .engines import ENGINE_NAMES
+from .engines.base import ENGINE_NAMES
 from .errors import DdrError
 from .momentum import PACE_WINDOW_S, MatchStats, Momentum, SongResult
 from .parse import format_score

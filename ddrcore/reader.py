@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .engines import OcrEngine
+from .engines.base import OcrEngine
 from .parse import parse_score
 from .preprocess import Image, blur_problem, crop, score_ink, segment, with_blur
 from .profiles import Player, Profile

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from .engines import ENGINE_NAMES
+from .engines.base import ENGINE_NAMES
 from .override import OVERRIDE_S
 from .profiles import profile_names
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ddrcore.engines import DigitText
+from ddrcore.engines.base import DigitText
 from ddrcore.engines.glyph import LEARNING_SMALL_DIGITS, AutoEngine, GlyphEngine, GlyphLearner, glyph_feature
 from ddrcore.preprocess import Glyphs, Image
 

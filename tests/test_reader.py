@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ddrcore.engines import DigitText
+from ddrcore.engines.base import DigitText
 from ddrcore.engines.glyph import GlyphEngine
 from ddrcore.preprocess import Glyphs
 from ddrcore.profiles import load_profile

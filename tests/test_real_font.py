@@ -179,7 +179,7 @@ def test_a_learned_store_loaded_cold_reads_another_song(
 
 
 def test_an_incomplete_store_is_refused(frames_dir: Path, tmp_path: Path) -> None:
-    from ddrcore.engines.glyph import FEATURE_SIZE
+    from ddrcore.engines.base import FEATURE_SIZE
     from ddrcore.engines.store import TemplateStore
 
     store = tmp_path / "partial.npz"

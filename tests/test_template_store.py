@@ -106,7 +106,7 @@ _WRITER = """
 import sys
 from pathlib import Path
 import numpy as np
-from ddrcore.engines.glyph import FEATURE_SIZE
+from ddrcore.engines.base import FEATURE_SIZE
 from ddrcore.engines.store import TemplateStore
 
 digit, rows = sys.argv[2], int(sys.argv[3])

@@ -7,40 +7,16 @@ is used by one thread only (the one that created it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from ..errors import EngineError, TemplateStoreError
+from .base import ENGINE_NAMES, OcrEngine
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ..preprocess import Glyphs
     from ..profiles import Profile
     from .store import TemplateStore
-
-ENGINE_NAMES: tuple[str, ...] = ("auto", "glyph", "tesserocr", "pytesseract")
-
-
-@dataclass(frozen=True, slots=True)
-class DigitText:
-    """What an engine read: ``digits`` (only 0-9, possibly empty) and ``confidence`` in 0..1;
-    ``problem`` may say why a read is unsure (shown instead of the confidence)."""
-
-    digits: str
-    confidence: float
-    problem: str = ""
-
-
-class OcrEngine(Protocol):
-    """Reads the glyphs of one score. Called from the reading thread only."""
-
-    name: str
-
-    def read_digits(self, glyphs: Glyphs) -> DigitText: ...
-
-    def close(self) -> None:
-        """Release what the engine holds and keep what it learned (called once, at the end)."""
 
 
 def make_engine(

@@ -19,14 +19,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import TemplateStoreError
-from . import DigitText, OcrEngine
+from .base import FEATURE_SIZE, DigitText, OcrEngine
 
 if TYPE_CHECKING:
     from ..preprocess import Glyphs, Image
     from ..profiles import Profile
     from .store import TemplateStore
 
-FEATURE_SIZE = 20
 # Below this similarity, or this margin over the runner-up, a glyph is not trusted.
 MIN_SIMILARITY = 0.72
 MIN_MARGIN = 0.04

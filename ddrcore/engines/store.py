@@ -13,12 +13,16 @@ import os
 import sys
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..atomic import write_atomic
 from ..errors import TemplateStoreError
-from .glyph import FEATURE_SIZE, Feature
+from .base import FEATURE_SIZE
+
+if TYPE_CHECKING:
+    from .base import Feature
 
 FORMAT_VERSION = 1
 

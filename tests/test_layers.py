@@ -1,0 +1,122 @@
+"""The layers point down only: no import cycle anywhere in ddrcore (lazy imports included),
+and the pure layers (scores, tracking, momentum, wording, settings) import without NumPy,
+OpenCV or any other package."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+CORE = ROOT / "ddrcore"
+PURE = (
+    "ddrcore.scores",
+    "ddrcore.tracker",
+    "ddrcore.momentum",
+    "ddrcore.override",
+    "ddrcore.present",
+    "ddrcore.presenter",
+    "ddrcore.settings",
+    "ddrcore.songlog",
+    "ddrcore.dependencies",
+)
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+class _Imports(ast.NodeVisitor):
+    """Every ddrcore module a module imports, at its top or inside a function; not the ones
+    only a type checker sees (``if TYPE_CHECKING:``)."""
+
+    def __init__(self, name: str, is_package: bool, known: set[str]) -> None:
+        self.package = name if is_package else name.rpartition(".")[0]
+        self.known = known
+        self.found: set[str] = set()
+
+    def visit_If(self, node: ast.If) -> None:
+        if "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.orelse:
+                self.visit(child)
+            return
+        self.generic_visit(node)
+
+    def visit_Import(self, node: ast.Import) -> None:
+        self.found |= {a.name for a in node.names if a.name in self.known}
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.level:
+            base = self.package.split(".")[: len(self.package.split(".")) - (node.level - 1)]
+            target = ".".join([*base, *([node.module] if node.module else [])])
+        else:
+            target = node.module or ""
+        if target in self.known:
+            self.found.add(target)
+        self.found |= {f"{target}.{a.name}" for a in node.names if f"{target}.{a.name}" in self.known}
+
+
+def _graph() -> dict[str, set[str]]:
+    files = {_module_name(p): p for p in CORE.rglob("*.py")}
+    graph = {}
+    for name, path in files.items():
+        visitor = _Imports(name, path.name == "__init__.py", set(files))
+        visitor.visit(ast.parse(path.read_text(encoding="utf-8")))
+        # A module's own package runs first anyway: importing it is no edge of the graph.
+        graph[name] = visitor.found - {name} - {p for p in files if name.startswith(p + ".")}
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    state: dict[str, str] = {}
+
+    def visit(node: str, path: list[str]) -> list[str]:
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in state and (found := visit(nxt, [*path, nxt])):
+                return found
+        state[node] = "done"
+        return []
+
+    for start in sorted(graph):
+        if start not in state and (found := visit(start, [start])):
+            return found
+    return []
+
+
+def test_ddrcore_has_no_import_cycle() -> None:
+    graph = _graph()
+    assert len(graph) > 30 and graph["ddrcore.live"], "the walk found the modules and their imports"
+    assert _cycle(graph) == []
+
+
+def test_the_walk_finds_a_cycle_when_there_is_one() -> None:
+    """The check can fail: a cycle added to the real graph is found."""
+    graph = _graph()
+    graph["ddrcore.scores"] = graph["ddrcore.scores"] | {"ddrcore.tracker"}
+    assert _cycle(graph)[0] in ("ddrcore.scores", "ddrcore.tracker")
+
+
+def test_the_pure_layers_import_without_any_package() -> None:
+    blocker = (
+        "import sys\n"
+        "class Blocked:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in {'numpy', 'cv2', 'PIL', 'mss', 'pytesseract', 'tesserocr', 'obspython'}:\n"
+        "            raise ImportError(f'{name} is not installed')\n"
+        "sys.meta_path.insert(0, Blocked())\n"
+        f"for name in {PURE!r}:\n"
+        "    __import__(name)\n"
+        "print('imported', len(sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", blocker], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("imported")
