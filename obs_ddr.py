@@ -467,7 +467,8 @@ class Script:
         if not problems and not self.driving:
             return "Idle: nothing to drive, so nothing is read. Pick a text source or turn on scene switching."
         override = self.presenter.status(time.monotonic())
-        return str(self.core.status_words(status, self.presenter.format, problems, override))
+        store = self.config.live.read.store_words()
+        return str(self.core.status_words(status, self.presenter.format, problems, override, store))
 
     def tick_summary(self) -> str:
         status = self.reader.status if self.reader is not None else None

@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--engine", default="auto", choices=ENGINE_NAMES, help="OCR engine")
         p.add_argument("--hold-ms", type=int, default=1000, help="how long a new leader must hold")
         p.add_argument("--templates", type=Path, help="a template store file to read with (ddrcore learn makes one)")
+        p.add_argument(
+            "--learn", action="store_true", help="read with your own store of learned digits and keep what is learned"
+        )
 
     p = sub.add_parser("read", help="read both scores from image files")
     p.add_argument("frames", nargs="+", metavar="FRAME")
@@ -149,7 +153,8 @@ def _config(args: argparse.Namespace) -> ReadConfig:
     p1 = Region.parse(args.p1) if args.p1 else None
     p2 = Region.parse(args.p2) if args.p2 else None
     templates = str(args.templates) if getattr(args, "templates", None) else ""
-    return ReadConfig(args.profile, args.engine, p1, p2, args.hold_ms, templates_file=templates)
+    keep = bool(getattr(args, "learn", False))
+    return ReadConfig(args.profile, args.engine, p1, p2, args.hold_ms, templates_file=templates, keep_learned=keep)
 
 
 def _read_json(file: str, read: FrameRead) -> dict[str, Any]:
@@ -312,8 +317,9 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     wording = Wording(args.text_format, args.tie_text, args.idle_text, *names, args.summary_format)
     scenes = SceneChoice(args.scene_p1, args.scene_p2, args.scene_tie)
     log_dir = str(args.log_dir) if args.log_dir else ""
+    read = replace(_config(args), keep_learned=True)  # live, as in OBS: keep the digits learned
     live = LiveConfig(
-        _config(args), args.monitor, args.interval_ms, capture=args.source or "screen",
+        read, args.monitor, args.interval_ms, capture=args.source or "screen",
         pace_window_s=args.pace_window_s, log_dir=log_dir, names=names,
     )  # fmt: skip
     watch = Watch(live, wording, scenes)
@@ -367,7 +373,7 @@ def _cmd_locate(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     if not DEMO_CLIP.is_file():
         raise DdrError(f"the demo clip {DEMO_CLIP} is missing: is this a complete checkout?")
-    config = ReadConfig("stepmania")
+    config = ReadConfig("stepmania", keep_learned=False)
     states = analyze(config, DEMO_CLIP, every=3)
     csv_path, chart_path = args.out / "demo.csv", args.out / "demo.png"
     _write_csv(csv_path, states, follow_momentum(states, "stepmania")[0])

@@ -367,12 +367,20 @@ class _Work:
             else:
                 self.screen = self._feeds(config.capture)
             self._captured = config.captured
-        if self.reader is None or self._read_config != config.read:
+        previous = self._read_config
+        if self.reader is None or previous is None or previous.how != config.read.how:
             self._source_size = None
             self._close_reader()
             self.reader = make_reader(config.read)
             self.tracker = make_tracker(config.read)
-            self._read_config = config.read
+        elif previous != config.read:
+            # Only where to read or the hold changed: the engine (and what it learned) and
+            # the match followed so far stay.
+            if config.read.regions != previous.regions:
+                self.reader.regions, self._source_size = config.read.regions, None
+            if self.tracker is not None:
+                self.tracker.rules = make_tracker(config.read).rules
+        self._read_config = config.read
         if self._momentum_for != (config.read.profile, config.pace_window_s):
             motion = load_profile(config.read.profile).motion
             self.momentum = Momentum(config.pace_window_s, motion.reset_below if motion.monotonic else None)

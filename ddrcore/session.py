@@ -26,6 +26,24 @@ class ReadConfig:
     # A template store file to read with (``ddrcore learn`` makes one); "" = the profile's
     # store in the user's data folder.
     templates_file: str = ""
+    # Without a template file: keep the digits learned in the user's store (OBS, watch), or
+    # learn from nothing for this run only (the command line, unless --learn).
+    keep_learned: bool = True
+
+    @property
+    def how(self) -> tuple[object, ...]:
+        """What the engine is built from; the regions and the hold can change without it."""
+        return (self.profile, self.engine, self.tesseract_path, self.templates_file, self.keep_learned)
+
+    def store_words(self) -> str:
+        """Which learned digits are read with, in words (for a status line)."""
+        if self.templates_file:
+            return f"digits from the template file {self.templates_file}"
+        if not self.keep_learned:
+            return "digits learned for this run only"
+        from .engines.store import TemplateStore
+
+        return f"digits from your store {TemplateStore(self.profile).path}"
 
     @property
     def regions(self) -> dict[Player, Region] | None:
@@ -38,7 +56,7 @@ class ReadConfig:
 def make_reader(config: ReadConfig) -> ScoreReader:
     profile = load_profile(config.profile)
     templates = Path(config.templates_file) if config.templates_file else None
-    engine = make_engine(config.engine, profile, config.tesseract_path or None, templates)
+    engine = make_engine(config.engine, profile, config.tesseract_path or None, templates, config.keep_learned)
     return ScoreReader(profile, engine, config.regions)
 
 

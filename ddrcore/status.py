@@ -26,9 +26,11 @@ def read_words(read: ScoreRead | None, fmt: ScoreFormat) -> str:
     return format_score(read.score, fmt)
 
 
-def status_words(status: LiveStatus, fmt: ScoreFormat, problems: Sequence[str], override: str = "") -> str:
-    """The status line while reading: the problems, else the reads, the leader and the load;
-    an operator's override first."""
+def status_words(
+    status: LiveStatus, fmt: ScoreFormat, problems: Sequence[str], override: str = "", store: str = ""
+) -> str:
+    """The status line while reading: the problems, else the reads, the leader, the engine
+    (and ``store``: where its learned digits come from) and the load; an override first."""
     if problems:
         line = "Problem: " + " | ".join(problems)
     elif status.paused:
@@ -36,7 +38,8 @@ def status_words(status: LiveStatus, fmt: ScoreFormat, problems: Sequence[str], 
     else:
         reads = "  ".join(f"{p.upper()} {read_words(r, fmt)}" for p, r in (("p1", status.p1), ("p2", status.p2)))
         leader = status.lead.leader or "nobody"
-        line = f"{reads}  leader: {leader}  engine: {status.engine}  {worker_load(status)}"
+        engine = f"{status.engine} ({store})" if store else status.engine
+        line = f"{reads}  leader: {leader}  engine: {engine}  {worker_load(status)}"
     return f"{override}\n{line}" if override else line
 
 

@@ -120,6 +120,7 @@ def test_text_follows_the_screen_and_references_balance(obs: Harness) -> None:
     assert obs.until(lambda: obs.fake.text_of("Leader") == expected), obs.status()
     assert obs.until(lambda: obs.fake.program == "P1 leads"), obs.status()
     assert "123,456,789" in obs.status() and "reads/s" in obs.status()
+    assert "engine: auto (digits from your store " in obs.status()  # which store is read with
 
     obs.edit(text_format="{p1_name} {p1} - {p2} {p2_name}", p1_name="Ana", p2_name="Bo")
     assert obs.until(lambda: obs.fake.text_of("Leader") == "Ana 123,456,789 - 098,765,432 Bo"), obs.status()
@@ -465,3 +466,18 @@ def test_the_chart_source_is_pointed_at_the_chart_and_a_missing_one_said(obs: Ha
     assert obs.until(lambda: "Problem" not in obs.status(), 10), obs.status()
     chart = Path(obs.fake.sources["Chart"].settings["file"])
     assert obs.until(lambda: chart.is_file() and time.time() - chart.stat().st_mtime < 5, 10)
+
+
+def test_moving_a_region_keeps_the_engine_and_the_match(obs: Harness, screen: Screen) -> None:
+    """A region nudged by a pixel (or the hold changed) rebuilds nothing: the text never
+    drops to the idle text while the worker starts over."""
+    obs.start()
+    assert obs.until(lambda: obs.fake.text_of("Leader").startswith("Player 1 leads")), obs.status()
+    shown = set()
+    obs.edit(p1_x=screen.regions["p1"][0] - 1, hold_ms=500)
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        obs.fake.run_timers()
+        shown.add(obs.fake.text_of("Leader"))
+        time.sleep(0.02)
+    assert shown == {f"Player 1 leads by {P1_SCORE - P2_SCORE:,}"}, shown

@@ -140,3 +140,28 @@ def test_two_writers_of_one_store_always_leave_a_loadable_store(tmp_path: Path) 
     assert {(d, len(r)) for d, r in final.items()} <= {("3", 40), ("7", 400)}
     assert seen <= {("3", 40), ("7", 400)} and seen, seen
     assert sorted(p.name for p in tmp_path.iterdir()) == [store.path.name], "no temporary file is left behind"
+
+
+def test_the_command_line_keeps_nothing_unless_asked(tesseract: str, private_template_store: Path) -> None:
+    """`read`, `analyze` and `demo` learn from nothing and write no store by default (a run
+    never depends on the machine's history, nor changes it); --learn keeps what they learn."""
+    from ddrcore.assets import DEMO_CLIP
+
+    from .conftest import run_cli
+
+    store = private_template_store / f"templates-{PROFILE}.npz"
+    out = private_template_store.parent / "runs"
+    for args in (
+        ("analyze", str(DEMO_CLIP), "--csv", str(out / "a.csv")),
+        ("demo", "--out", str(out)),
+    ):
+        result = run_cli(*args)
+        assert result.returncode == 0, result.stderr
+        assert not store.exists(), args
+    glyph_only = run_cli("analyze", str(DEMO_CLIP), "--engine", "glyph", "--csv", str(out / "b.csv"))
+    assert glyph_only.returncode == 2 and "--learn" in glyph_only.stderr, glyph_only.stderr
+    learned = run_cli("analyze", str(DEMO_CLIP), "--learn", "--csv", str(out / "c.csv"))
+    assert learned.returncode == 0, learned.stderr
+    assert store.is_file() and len(TemplateStore(PROFILE, folder=private_template_store).load()) == 10
+    glyph_after = run_cli("analyze", str(DEMO_CLIP), "--engine", "glyph", "--learn", "--csv", str(out / "d.csv"))
+    assert glyph_after.returncode == 0, glyph_after.stderr

@@ -20,14 +20,19 @@ if TYPE_CHECKING:
 
 
 def make_engine(
-    name: str, profile: Profile, tesseract_cmd: str | None = None, templates: Path | None = None
+    name: str,
+    profile: Profile,
+    tesseract_cmd: str | None = None,
+    templates: Path | None = None,
+    keep_learned: bool = True,
 ) -> OcrEngine:
     """The engine called ``name`` for ``profile``; EngineError if it cannot run here.
 
     ``tesseract_cmd`` is the tesseract executable when it is not on PATH (its folder also
     holds the tessdata the in-process engine needs on Windows). ``templates``: a template
     store file to read with (and learn into) instead of the profile's store in the user's
-    data folder; it must belong to the profile and hold all ten digits.
+    data folder; it must belong to the profile and hold all ten digits. ``keep_learned``
+    False (and no ``templates``): learn from nothing for this run only, keep nothing.
     """
     if name == "pytesseract":
         from .tesseract import PytesseractEngine
@@ -38,9 +43,9 @@ def make_engine(
 
         return TesserocrEngine(tesseract_cmd)
     if name == "glyph":
-        return _glyph_engine(profile, templates)
+        return _glyph_engine(profile, templates, keep_learned)
     if name == "auto":
-        return _auto_engine(profile, tesseract_cmd, templates)
+        return _auto_engine(profile, tesseract_cmd, templates, keep_learned)
     raise EngineError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINE_NAMES)}")
 
 
@@ -56,13 +61,14 @@ def tesseract_engine(tesseract_cmd: str | None = None) -> OcrEngine:
         return PytesseractEngine(tesseract_cmd)
 
 
-def _store(profile: Profile, templates: Path | None) -> TemplateStore:
-    """The profile's store in the user's data folder, or the file given (checked now)."""
+def _store(profile: Profile, templates: Path | None, keep_learned: bool = True) -> TemplateStore:
+    """The profile's store in the user's data folder (or one for this run only), or the file
+    given (checked now)."""
     from .glyph import GlyphLearner
     from .store import TemplateStore
 
     if templates is None:
-        return TemplateStore(profile.name)
+        return TemplateStore(profile.name, kept=keep_learned)
     store = TemplateStore(profile.name, path=templates)
     if not templates.is_file():
         raise EngineError(f"template file {templates} does not exist: make one with 'ddrcore learn'")
@@ -80,26 +86,29 @@ def _store(profile: Profile, templates: Path | None) -> TemplateStore:
     return store
 
 
-def _glyph_engine(profile: Profile, templates: Path | None = None) -> OcrEngine:
+def _glyph_engine(profile: Profile, templates: Path | None = None, keep_learned: bool = True) -> OcrEngine:
     from .glyph import LEARNED_SURE, GlyphEngine, GlyphLearner, load_samples
 
     glyph = GlyphEngine.for_profile(profile)
     if not glyph.has_templates:
         # The templates ``auto`` reads with: learned samples that agree with their digit.
         learner = GlyphLearner()
-        learner.samples = load_samples(_store(profile, templates))
+        learner.samples = load_samples(_store(profile, templates, keep_learned))
         glyph = GlyphEngine({**learner.templates(), **glyph.templates}, LEARNED_SURE)
     if not glyph.has_templates:
         raise EngineError(
-            f"no digit templates for {profile.name} yet: read some gameplay with --engine auto first (it learns them)"
+            f"no digit templates for {profile.name} yet: read some gameplay with engine auto first, keeping what it "
+            "learns (in OBS it always does; on the command line with --learn), or load a file 'ddrcore learn' made"
         )
     return glyph
 
 
-def _auto_engine(profile: Profile, tesseract_cmd: str | None, templates: Path | None = None) -> OcrEngine:
+def _auto_engine(
+    profile: Profile, tesseract_cmd: str | None, templates: Path | None = None, keep_learned: bool = True
+) -> OcrEngine:
     from .glyph import AutoEngine, GlyphEngine, GlyphLearner
 
-    store = _store(profile, templates)
+    store = _store(profile, templates, keep_learned)
     glyph = GlyphEngine.for_profile(profile)
     unavailable: EngineError | None = None
     try:

@@ -40,17 +40,24 @@ def default_store_dir() -> Path:
 
 class TemplateStore:
     """The learned templates of one profile, in ``folder``/templates-<profile>.npz, or in the
-    file ``path`` (a store exported by ``ddrcore learn`` and handed around)."""
+    file ``path`` (a store exported by ``ddrcore learn`` and handed around). ``kept=False``:
+    a store for this run only, which starts empty and writes nothing (the command line's
+    default, so a run never depends on a machine's history nor changes it)."""
 
-    def __init__(self, profile: str, folder: Path | None = None, path: Path | None = None) -> None:
+    def __init__(self, profile: str, folder: Path | None = None, path: Path | None = None, kept: bool = True) -> None:
         self.profile = profile
         self.path = path or (folder or default_store_dir()) / f"templates-{profile}.npz"
+        self.kept = kept
         # What ``ddrcore learn`` measured before it wrote the store (see :meth:`save`).
         self.validation: dict[str, int] | None = None
 
+    def describe(self) -> str:
+        """Where the learned digits come from and go, in words."""
+        return f"template store {self.path}" if self.kept else "digits learned for this run only (nothing kept)"
+
     def load(self) -> dict[str, list[Feature]]:
         """The stored samples per digit ({} when there is no store yet)."""
-        if not self.path.is_file():
+        if not self.kept or not self.path.is_file():
             return {}
         try:
             with np.load(self.path, allow_pickle=False) as data:
@@ -72,7 +79,9 @@ class TemplateStore:
         """Write atomically: into a temporary file of this writer's own, flushed to disk,
         then put in place in one rename. A crash mid-write leaves the old file, and two
         processes saving at once (OBS and the command line) leave one whole store or the
-        other, never a mix."""
+        other, never a mix. A store for this run only writes nothing."""
+        if not self.kept:
+            return
         labels = [digit for digit, rows in sorted(samples.items()) for _ in rows]
         rows = [row for _, features in sorted(samples.items()) for row in features]
         features = np.stack(rows) if rows else np.zeros((0, FEATURE_SIZE * FEATURE_SIZE), np.float32)
