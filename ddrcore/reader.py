@@ -11,9 +11,6 @@ from .profiles import Player, Profile
 from .regions import Region
 from .scores import Leader, Score, leader_of, margin_of
 
-# Below this, an engine's read is too unsure to report (Tesseract's word confidence / 100,
-# or the glyph matcher's similarity).
-MIN_CONFIDENCE = 0.6
 # What an unsure read says when the engine gives no reason of its own.
 UNSURE_DIGITS = "digits unclear: the two readers disagree (a sharper or larger capture helps)"
 # Regions whose last read is kept (two players; more only while regions are being moved).
@@ -108,7 +105,7 @@ class ScoreReader:
         if problem:
             return ScoreRead(None, "", 0.0, problem, glyphs.digits_there)
         read = self.engine.read_digits(glyphs)
-        if read.confidence < MIN_CONFIDENCE:
+        if not read.sure:
             return ScoreRead(None, read.digits, read.confidence, read.problem or UNSURE_DIGITS)
         score, problem = parse_score(read.digits, len(glyphs.images), profile.format)
         return ScoreRead(score, read.digits, read.confidence, problem)

@@ -11,6 +11,7 @@ import numpy as np
 
 from ddrcore.engines.base import DigitText
 from ddrcore.engines.glyph import LEARNING_SMALL_DIGITS, AutoEngine, GlyphEngine, GlyphLearner, glyph_feature
+from ddrcore.engines.tesseract import TESSERACT_SURE
 from ddrcore.preprocess import Glyphs, Image
 
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
@@ -22,7 +23,7 @@ class _Says:
     name = "tesserocr"
 
     def __init__(self, digits: str, confidence: float) -> None:
-        self.read = DigitText(digits, confidence)
+        self.read = DigitText(digits, confidence, sure=confidence >= TESSERACT_SURE)
 
     def read_digits(self, glyphs: Glyphs) -> DigitText:
         return self.read
@@ -56,7 +57,7 @@ def test_a_lone_digit_is_read_alone_only_as_zero() -> None:
     assert learner.samples == {}, "nor is it learned"
 
     auto, learner = _learning(_Says("0", 0.91))
-    assert auto.read_digits(_glyphs("0")) == DigitText("0", 0.91)
+    assert auto.read_digits(_glyphs("0")) == DigitText("0", 0.91, sure=True)
     assert len(learner.samples["0"]) == 1
 
 
@@ -65,7 +66,7 @@ def test_small_digits_only_teach_until_all_ten_are_learned() -> None:
     read = auto.read_digits(_glyphs("427", source_height=12.0))
     assert read.confidence == 0.0 and read.problem == LEARNING_SMALL_DIGITS
     assert {d: len(f) for d, f in learner.samples.items()} == {"4": 1, "2": 1, "7": 1}
-    assert auto.read_digits(_glyphs("427", source_height=15.0)) == DigitText("427", 0.95)
+    assert auto.read_digits(_glyphs("427", source_height=15.0)) == DigitText("427", 0.95, sure=True)
 
 
 def test_tesseract_alone_is_not_believed_against_the_digits_learned_so_far() -> None:
@@ -79,5 +80,5 @@ def test_tesseract_alone_is_not_believed_against_the_digits_learned_so_far() -> 
     # A digit not learned yet ("1") is believed; one learned and agreeing ("0") too.
     auto, learner = _learning(_Says("100", 0.93))
     learner.samples = {d: [glyph_feature(_glyph(d, t)) for t in (2, 3, 4, 5)] for d in "06"}
-    assert auto.read_digits(_glyphs("100")) == DigitText("100", 0.93)
+    assert auto.read_digits(_glyphs("100")) == DigitText("100", 0.93, sure=True)
     assert len(learner.samples["1"]) == 1

@@ -120,3 +120,11 @@ def test_the_pure_layers_import_without_any_package() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("imported")
+
+
+def test_the_engine_names_are_the_registry() -> None:
+    """The settings' engine dropdown and the command line's choices are the engines there are."""
+    from ddrcore import engines
+    from ddrcore.engines.base import ENGINE_NAMES
+
+    assert tuple(engines._FACTORIES) == ENGINE_NAMES

@@ -242,7 +242,7 @@ def test_bad_input_is_one_clear_line_and_recovers(
         obs.fake.run_timers()
         time.sleep(0.02)
     assert len(obs.fake.logged(message)) == 1, obs.fake.logs
-    assert obs.module.script.reader.alive
+    assert obs.module.script.core.reader.alive
 
     if fix == "add_source":
         obs.fake.add_text_source("Scoreboard")
@@ -277,7 +277,7 @@ def test_missing_packages_still_load_and_say_the_fix(obs: Harness, monkeypatch: 
     assert len(obs.fake.logged("Missing Python packages")) == 1
     obs.module.script_properties()
     assert obs.settings.values["status"] == line
-    assert obs.module.script.reader is None
+    assert obs.module.script.core is None
 
 
 # Regions over an empty part of the screen: nothing reads there.
@@ -337,7 +337,7 @@ def test_a_failing_part_of_the_tick_skips_no_other_part(obs: Harness, monkeypatc
         raise RuntimeError("text broke")
 
     obs.start(switch_scenes=True, scene_p1="P1 leads", scene_p2="P2 cam", scene_tie="Tied")
-    monkeypatch.setattr(obs.module.script, "apply_text", apply_text)
+    monkeypatch.setattr(obs.module.script.core, "apply_text", apply_text)
     assert obs.until(lambda: obs.fake.program == "P1 leads"), obs.status()  # scenes still switch
     assert obs.until(lambda: bool(obs.fake.logged("scene 'P2 cam' not found"))), obs.fake.logs  # problems still
     assert len(obs.fake.logged("apply_text failed: RuntimeError('text broke')")) == 1
@@ -348,7 +348,7 @@ def test_nothing_is_captured_while_there_is_nothing_to_drive(obs: Harness) -> No
     obs.start(text_source="", switch_scenes=False)
     time.sleep(1)
     assert obs.until(lambda: obs.status().startswith("Idle: nothing to drive")), obs.status()
-    status = obs.module.script.reader.status
+    status = obs.module.script.core.reader.status
     assert status.paused and status.p1 is None and status.reads_per_s == 0
     assert _press(obs, "read_now").startswith("Read now: reading")  # an explicit press still reads once
     assert "P1 123456789" in _answer(obs, "Read now: P1")
@@ -420,7 +420,7 @@ def test_a_settings_edit_during_a_find_survives_it(obs: Harness, monkeypatch: py
     assert _moved(obs.settings) and obs.settings.values["interval_ms"] == 500
     time.sleep(6)  # the worker's rate window
     obs.fake.run_timers()
-    assert obs.module.script.reader.status.reads_per_s < 2.5, obs.status()  # it reads at the edited interval
+    assert obs.module.script.core.reader.status.reads_per_s < 2.5, obs.status()  # it reads at the edited interval
 
 
 def test_an_old_mss_says_the_fix(obs: Harness, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -56,9 +56,9 @@ def test_every_hotkey_and_placeholder_is_documented() -> None:
 
 
 def test_the_script_reads_no_setting_by_a_key_of_its_own() -> None:
-    """obs_ddr.py reads and defines its settings only through the table (the literal keys it
-    has are the status line's and the text and image sources' own)."""
+    """obs_ddr.py reads and defines its settings only through the table (its one literal key
+    is the status line's, which is no setting)."""
     script = (ROOT / "obs_ddr.py").read_text(encoding="utf-8")
     literal = set(re.findall(r'obs_(?:data_(?:get|set|set_default)_\w+|properties_add_\w+)\([^,()]+, "(\w+)"', script))
-    assert literal == {"status", "text", "file"}, literal
+    assert literal == {"status"}, literal
     assert not literal & {s.key for s in SETTINGS}

@@ -7,6 +7,8 @@ is used by one thread only (the one that created it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import EngineError, TemplateStoreError
@@ -34,19 +36,41 @@ def make_engine(
     data folder; it must belong to the profile and hold all ten digits. ``keep_learned``
     False (and no ``templates``): learn from nothing for this run only, keep nothing.
     """
-    if name == "pytesseract":
-        from .tesseract import PytesseractEngine
+    request = EngineRequest(profile, tesseract_cmd, templates, keep_learned)
+    factory = _FACTORIES.get(name)
+    if factory is None:
+        raise EngineError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINE_NAMES)}")
+    return factory(request)
 
-        return PytesseractEngine(tesseract_cmd)
-    if name == "tesserocr":
-        from .tesseract import TesserocrEngine
 
-        return TesserocrEngine(tesseract_cmd)
-    if name == "glyph":
-        return _glyph_engine(profile, templates, keep_learned)
-    if name == "auto":
-        return _auto_engine(profile, tesseract_cmd, templates, keep_learned)
-    raise EngineError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINE_NAMES)}")
+@dataclass(frozen=True, slots=True)
+class EngineRequest:
+    """What every engine factory is given (see :func:`make_engine`)."""
+
+    profile: Profile
+    tesseract_cmd: str | None
+    templates: Path | None
+    keep_learned: bool
+
+
+def _pytesseract(request: EngineRequest) -> OcrEngine:
+    from .tesseract import PytesseractEngine
+
+    return PytesseractEngine(request.tesseract_cmd)
+
+
+def _tesserocr(request: EngineRequest) -> OcrEngine:
+    from .tesseract import TesserocrEngine
+
+    return TesserocrEngine(request.tesseract_cmd)
+
+
+def _glyph(request: EngineRequest) -> OcrEngine:
+    return _glyph_engine(request.profile, request.templates, request.keep_learned)
+
+
+def _auto(request: EngineRequest) -> OcrEngine:
+    return _auto_engine(request.profile, request.tesseract_cmd, request.templates, request.keep_learned)
 
 
 def tesseract_engine(tesseract_cmd: str | None = None) -> OcrEngine:
@@ -121,3 +145,13 @@ def _auto_engine(
     if unavailable is not None and not auto.glyph.has_templates:
         raise unavailable  # nothing learned yet and no Tesseract: nothing can read
     return auto
+
+
+# The registry the names (and the settings' dropdown, through ENGINE_NAMES) come from; each
+# factory imports its engine lazily, so a missing optional package only matters when asked for.
+_FACTORIES: dict[str, Callable[[EngineRequest], OcrEngine]] = {
+    "auto": _auto,
+    "glyph": _glyph,
+    "tesserocr": _tesserocr,
+    "pytesseract": _pytesseract,
+}

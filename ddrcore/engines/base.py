@@ -23,12 +23,14 @@ ENGINE_NAMES: tuple[str, ...] = ("auto", "glyph", "tesserocr", "pytesseract")
 
 @dataclass(frozen=True, slots=True)
 class DigitText:
-    """What an engine read: ``digits`` (only 0-9, possibly empty) and ``confidence`` in 0..1;
-    ``problem`` may say why a read is unsure (shown instead of the confidence)."""
+    """What an engine read: ``digits`` (only 0-9, possibly empty); ``confidence`` in 0..1,
+    the engine's own measure, for display; ``sure``: the engine vouches for the digits (each
+    engine's rule, see its module); ``problem`` may say why it does not."""
 
     digits: str
     confidence: float
     problem: str = ""
+    sure: bool = False
 
 
 class OcrEngine(Protocol):

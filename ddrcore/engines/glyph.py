@@ -169,7 +169,7 @@ class GlyphEngine:
         digits = "".join(m.digit for m in matches)
         confidence = min(m.similarity for m in matches)
         if not self.unsure(matches, glyphs) or clear_alone(matches, glyphs):
-            return DigitText(digits, max(confidence, MIN_SIMILARITY))
+            return DigitText(digits, max(confidence, MIN_SIMILARITY), sure=True)
         return DigitText(digits, 0.0)
 
     def close(self) -> None:
@@ -431,7 +431,7 @@ class AutoEngine:
         if len(glyphs.images) == 1 and looks_like_zero(glyphs.images[0]):
             if not self.glyph.has_templates:
                 self._learn(glyphs, "0")
-            return DigitText("0", LEARNED_SURE)
+            return DigitText("0", LEARNED_SURE, sure=True)
         if not self.glyph.has_templates:
             return self._tesseract_alone(glyphs)
         matches = self.glyph.match_all(glyphs.images)
@@ -439,7 +439,7 @@ class AutoEngine:
         confidence = min(m.similarity for m in matches)
         unsure = self.glyph.unsure(matches, glyphs)
         if not unsure:
-            return DigitText(digits, confidence)
+            return DigitText(digits, confidence, sure=True)
         if _soft(glyphs) and not all(_sure(matches[i], CLEAR_SIMILARITY, MIN_MARGIN) for i in unsure):
             return DigitText(digits, 0.0, SOFT_UNSURE)  # see SOFT_BLUR_PX
         if self.fallback is None:
@@ -448,11 +448,11 @@ class AutoEngine:
         if len(second.digits) == len(digits) and all(second.digits[i] == digits[i] for i in unsure):
             # Two engines agree: good labels for the glyphs the matcher was unsure of.
             self._learn(glyphs, digits, unsure)
-            return DigitText(digits, max(confidence, MIN_SIMILARITY))
+            return DigitText(digits, max(confidence, MIN_SIMILARITY), sure=True)
         credible = len(second.digits) == len(digits) and second.confidence >= FALLBACK_CONFIDENCE
         if not credible and clear_alone(matches, glyphs):
             # Tesseract is lost (small, blurred digits): the matcher alone is the better reader.
-            return DigitText(digits, max(confidence, MIN_SIMILARITY))
+            return DigitText(digits, max(confidence, MIN_SIMILARITY), sure=True)
         return DigitText(digits, 0.0)
 
     def _learn(self, glyphs: Glyphs, digits: str, positions: list[int] | None = None) -> None:

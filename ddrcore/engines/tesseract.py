@@ -17,6 +17,10 @@ from .base import DigitText
 if TYPE_CHECKING:
     from ..preprocess import Glyphs, Image
 
+# Tesseract vouches for a line when its lowest word confidence / 100 is at least this: on
+# the game fonts its wrong reads sit below, most right ones above (the footage tests).
+TESSERACT_SURE = 0.6
+# A pytesseract call (a process) longer than this is a hung Tesseract, not a slow one.
 _TIMEOUT_S = 2.0
 _VARIABLES = {
     "tessedit_char_whitelist": "0123456789",
@@ -95,7 +99,7 @@ class PytesseractEngine:
         words = [(t, float(c)) for t, c in zip(data["text"], data["conf"], strict=False) if t.strip()]
         digits = "".join(ch for t, _ in words for ch in t if ch.isdigit())
         confidence = min((c for _, c in words), default=0.0) / 100
-        return DigitText(digits, max(0.0, confidence))
+        return DigitText(digits, max(0.0, confidence), sure=confidence >= TESSERACT_SURE)
 
     def close(self) -> None:
         pass
@@ -130,7 +134,7 @@ class TesserocrEngine:
         digits = "".join(ch for ch in text if ch.isdigit())
         words = self._api.AllWordConfidences()
         confidence = min(words, default=0) / 100
-        return DigitText(digits, max(0.0, float(confidence)))
+        return DigitText(digits, max(0.0, float(confidence)), sure=confidence >= TESSERACT_SURE)
 
     def close(self) -> None:
         self._api.End()
