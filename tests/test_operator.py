@@ -89,3 +89,16 @@ def test_the_chart_is_see_through_in_the_players_colours() -> None:
     assert (255, 0, 0) in colours and (0, 0, 255) in colours
     empty = draw_live_chart(SongCurve(), style)
     assert not np.array_equal(picture, empty)
+
+
+def test_a_new_song_starts_a_new_chart_and_the_results_keep_the_last() -> None:
+    momentum = Momentum(new_song_below=1000)
+    for i in range(100):
+        momentum.update(i / 10, _lead(10_000 * i, 9_000 * i))
+    song_one = list(momentum.song_curve.times)
+    for i in range(5):
+        momentum.update(10 + i / 10, LeadState())  # results: the last song's curve stays
+    assert list(momentum.song_curve.times) == song_one and len(song_one) == 100
+    for i in range(3):
+        momentum.update(20 + i / 10, _lead(10 * i, 10 * i))
+    assert [round(t, 1) for t in momentum.song_curve.times] == [0.0, 0.1, 0.2]
