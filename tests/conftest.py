@@ -65,3 +65,18 @@ def private_template_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch
     folder = tmp_path_factory.mktemp("templates")
     monkeypatch.setenv("OBS_DDR_DATA", str(folder))
     return folder
+
+
+Truth = list[tuple[float, int | None, int | None]]
+# The two-song video's frame rate: a read every other frame is still ten reads a second.
+TWO_SONGS_FPS = 15
+
+
+@pytest.fixture(scope="session")
+def two_songs(tmp_path_factory: pytest.TempPathFactory, frames_dir: Path) -> tuple[Path, Truth]:
+    """Two real-font DDR World songs (P1 wins the first, P2 the second), each ending on its
+    final scores and a results screen, as one video; its truth. Made once for the session."""
+    from . import realfont
+
+    video = tmp_path_factory.mktemp("two-songs") / "two-songs.mp4"
+    return video, realfont.write_songs_video(video, [(30, 1), (30, 2)], TWO_SONGS_FPS)

@@ -21,10 +21,9 @@ from ddrcore.songlog import COLUMNS, append_rows
 from ddrcore.tracker import LeadState
 
 from . import realfont
-from .conftest import labels, run_cli
+from .conftest import Truth, labels, run_cli
 
-Truth = list[tuple[float, int | None, int | None]]
-FPS, EVERY = 30, 3
+FPS, EVERY = 20, 2
 INTERVAL_S = EVERY / FPS
 
 
@@ -40,7 +39,7 @@ def _near(values: list[float], value: float, slack: float) -> bool:
 @pytest.fixture(scope="module")
 def real_font_match(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Truth]:
     video = tmp_path_factory.mktemp("match") / "match.mp4"
-    return video, realfont.write_song_video(video, 40, FPS, seed=6)
+    return video, realfont.write_song_video(video, 30, FPS, seed=6)
 
 
 def test_the_placeholders_on_a_real_font_match_equal_the_truth(real_font_match: tuple[Path, Truth]) -> None:
@@ -76,7 +75,7 @@ def test_the_placeholders_on_a_real_font_match_equal_the_truth(real_font_match: 
         for rate, true_rates in ((m.p1_rate, [s.p1_rate for s in window]), (m.p2_rate, [s.p2_rate for s in window])):
             assert _near([r for r in true_rates if r is not None], rate, slack=per_read / 5.0), (t, rate, true_rates)
         checked += 1
-    assert checked >= 200
+    assert checked >= 150
     # The lead changes as the song goes: never ahead of the truth, never more than the hold behind.
     for t, m in read_stats:
         if m.in_song and t > 2.0:
@@ -103,19 +102,13 @@ def test_catch_up_is_said_only_while_the_trailing_player_closes() -> None:
     assert s is not None and abs(s - margin / 500) < 0.5
 
 
-@pytest.fixture(scope="module")
-def two_songs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Truth]:
-    video = tmp_path_factory.mktemp("songs") / "two-songs.mp4"
-    return video, realfont.write_songs_video(video, [(30, 1), (30, 2)], FPS)
-
-
 def test_the_song_log_of_a_video_of_two_songs(two_songs: tuple[Path, Truth], tmp_path: Path) -> None:
     video, truth = two_songs
     finals = realfont.song_finals(truth)
     assert [leader_of(*f) for f in finals] == ["p1", "p2"]
     songs_csv = tmp_path / "songs.csv"
     result = run_cli(
-        "analyze", str(video), "--profile", "ddr-world", "--csv", str(tmp_path / "match.csv"),
+        "analyze", str(video), "--profile", "ddr-world", "--every", "2", "--csv", str(tmp_path / "match.csv"),
         "--songs", str(songs_csv), "--p1-name", "Ana", "--p2-name", "Bo",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -18,6 +18,7 @@ from ddrcore.scores import leader_of
 from ddrcore.synth import Degradation, degrade, encode_video
 
 from . import realfont
+from .conftest import Truth
 from .display import virtual_display
 from .test_obs_e2e import SCENES, SCREEN, obs_with_scenes, script_settings
 
@@ -117,9 +118,8 @@ def _chart_picture(client: Any) -> bytes:
     return base64.b64decode(shot.split(",", 1)[1])
 
 
-def test_chart_summary_and_song_log_in_a_real_obs(frames_dir: Path, tmp_path: Path) -> None:
-    video = tmp_path / "two-songs.mp4"
-    truth = realfont.write_songs_video(video, [(30, 1), (30, 2)], FPS)
+def test_chart_summary_and_song_log_in_a_real_obs(two_songs: tuple[Path, Truth], tmp_path: Path) -> None:
+    video, truth = two_songs
     finals = realfont.song_finals(truth)
     assert [leader_of(*f) for f in finals] == ["p1", "p2"]
     logs = tmp_path / "logs"
