@@ -21,6 +21,7 @@ from . import realfont
 from .conftest import Truth
 from .display import virtual_display
 from .test_obs_e2e import SCENES, SCREEN, obs_with_scenes, script_settings
+from .test_obs_source import CAPTURE_COST, CAPTURE_LIMIT_US
 
 INTERVAL_MS = 50
 OVERRIDE_S = 4
@@ -53,7 +54,7 @@ def _until(check: Callable[[], bool], timeout_s: float) -> bool:
     return False
 
 
-def _p1_always_ahead(path: Path, seconds: float) -> None:
+def _p1_always_ahead(path: Path, seconds: float, size: tuple[int, int]) -> None:
     """A real-font song in which P1 leads by 20,000 throughout, both scores rising."""
 
     def frames() -> Iterator[tuple[float, Image, int | None, int | None]]:
@@ -63,18 +64,26 @@ def _p1_always_ahead(path: Path, seconds: float) -> None:
             p1, p2 = base + 20_000, base
             yield i / FPS, degrade(realfont.composite(p1, p2), Degradation(), rng), p1, p2
 
-    encode_video(path, (1280, 720), FPS, frames())
+    encode_video(path, size, FPS, frames())
 
 
 def test_overrides_by_hotkey_in_a_real_obs(frames_dir: Path, tmp_path: Path) -> None:
+    """Also a 1080p source: the profile's regions (all 0) follow its size, and the graphics
+    thread's cost per read at 1080p is measured."""
     video = tmp_path / "p1-ahead.mp4"
-    _p1_always_ahead(video, 40)
+    _p1_always_ahead(video, 40, (1920, 1080))
+    profile_regions = {f"{p}_{k}": 0 for p in ("p1", "p2") for k in "xywh"}
     settings = script_settings(
-        "ddr-world", INTERVAL_MS, capture="Match", override_s=OVERRIDE_S, text_format="{leader} leads {p1} - {p2}"
-    )
+        "ddr-world", INTERVAL_MS, capture="Match", override_s=OVERRIDE_S, text_format="{leader} leads {p1} - {p2}",
+        **profile_regions,
+    )  # fmt: skip
     with (
         virtual_display(*SCREEN) as display,
-        obs_with_scenes(display, tmp_path, settings, inputs=(_media(video, looping=True),), fps=FPS) as (client, *_),
+        obs_with_scenes(display, tmp_path, settings, inputs=(_media(video, looping=True),), fps=FPS) as (
+            client,
+            log_path,
+            _,
+        ),
     ):
         client.create_scene("BRB")
         assert _until(lambda: _text(client).startswith("Player 1 leads ") and _program(client) == SCENES["p1"], 30)
@@ -111,6 +120,15 @@ def test_overrides_by_hotkey_in_a_real_obs(frames_dir: Path, tmp_path: Path) -> 
         assert _until(lambda: _text(client) == "Player 2 leads", 2)
         time.sleep(1)
         assert _program(client) == "BRB"
+        client.set_current_program_scene(SCENES["tie"])
+        client.trigger_hotkey_by_name("obs_ddr.automatic")
+        assert _until(lambda: _program(client) == SCENES["p1"], 3)  # a switch logs the timings
+        log = log_path.read_text(errors="replace")
+    costs = [m for m in CAPTURE_COST.finditer(log)]
+    assert costs, log[-2000:]
+    median_us, max_us = int(costs[-1].group(1)), int(costs[-1].group(2))
+    print(f"1080p source, graphics thread per read: median {median_us} us, max {max_us} us, n={costs[-1].group(3)}")
+    assert median_us < CAPTURE_LIMIT_US
 
 
 def _chart_picture(client: Any) -> bytes:
