@@ -165,17 +165,14 @@ def _read_json(file: str, read: FrameRead) -> dict[str, Any]:
 
 
 def _cmd_read(args: argparse.Namespace) -> int:
-    reader = make_reader(_config(args))
-    fmt = reader.profile.format
-    try:
+    with make_reader(_config(args)) as reader:
+        fmt = reader.profile.format
         for file in args.frames:
             read = reader.read(load_image(file))
             if args.json:
                 print(json.dumps(_read_json(file, read)))
                 continue
             print(f"{file}: P1 {_shown(read.p1, fmt)}  P2 {_shown(read.p2, fmt)}  leader {read.leader or '-'}")
-    finally:
-        reader.close()
     return 0
 
 
@@ -185,7 +182,6 @@ def _shown(read: ScoreRead, fmt: ScoreFormat) -> str:
 
 def analyze(config: ReadConfig, video: Path, every: int, progress: bool = True) -> list[tuple[float, LeadState]]:
     """The tracker's state after each sampled frame of a video."""
-    reader = make_reader(config)
     tracker = make_tracker(config)
     total = max(1, video_frame_count(video) // every)
     frames = video_frames(video, every)
@@ -194,12 +190,10 @@ def analyze(config: ReadConfig, video: Path, every: int, progress: bool = True) 
 
         frames = tqdm(frames, total=total, unit="frame", file=sys.stderr, leave=False)
     states = []
-    try:
+    with make_reader(config) as reader:
         for time_s, frame in frames:
             read = reader.read(frame)
             states.append((time_s, tracker.update(time_s, read.p1.score, read.p2.score, read.present)))
-    finally:
-        reader.close()
     return states
 
 
@@ -347,11 +341,8 @@ def _cmd_locate(args: argparse.Namespace) -> int:
     else:
         frame = load_image(args.frame)
         source = args.frame
-    reader = make_reader(_config(args))
-    try:
+    with make_reader(_config(args)) as reader:
         found = locate(frame, reader)
-    finally:
-        reader.close()
     if found is None:
         write_preview(args.preview, draw_preview(frame, {}, {}, "no score regions found"))
         print(f"no score regions found in {source} (profile {args.profile}); preview: {args.preview}", file=sys.stderr)

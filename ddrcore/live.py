@@ -169,6 +169,13 @@ class LiveReader:
             self._thread.join(timeout_s)
         return not self.alive
 
+    def __enter__(self) -> LiveReader:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
     def configure(self, config: LiveConfig) -> None:
         with self._lock:
             if config == self._wanted:

@@ -76,6 +76,12 @@ class ScoreReader:
         """Close the engine (a learning engine saves what it learned)."""
         self.engine.close()
 
+    def __enter__(self) -> ScoreReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def read(self, frame: Image) -> FrameRead:
         return self.read_at(frame, self.regions_for(frame.shape[1], frame.shape[0]))
 
