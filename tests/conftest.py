@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -72,11 +73,21 @@ Truth = list[tuple[float, int | None, int | None]]
 TWO_SONGS_FPS = 15
 
 
+@dataclass(frozen=True)
+class TwoSongs:
+    video: Path
+    truth: Truth
+    finals: list[tuple[int, int]]  # each song's final scores (P1, P2)
+
+
 @pytest.fixture(scope="session")
-def two_songs(tmp_path_factory: pytest.TempPathFactory, frames_dir: Path) -> tuple[Path, Truth]:
+def two_songs(tmp_path_factory: pytest.TempPathFactory, frames_dir: Path) -> TwoSongs:
     """Two real-font DDR World songs (P1 wins the first, P2 the second), each ending on its
-    final scores and a results screen, as one video; its truth. Made once for the session."""
+    final scores and a results screen, as one video, with its truth. Made once a session."""
     from . import realfont
 
     video = tmp_path_factory.mktemp("two-songs") / "two-songs.mp4"
-    return video, realfont.write_songs_video(video, [(30, 1), (30, 2)], TWO_SONGS_FPS)
+    truth = realfont.write_songs_video(video, [(30, 1), (30, 2)], TWO_SONGS_FPS)
+    finals = realfont.song_finals(truth)
+    assert [("p1" if p1 > p2 else "p2") for p1, p2 in finals] == ["p1", "p2"]
+    return TwoSongs(video, truth, finals)

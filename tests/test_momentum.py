@@ -21,7 +21,7 @@ from ddrcore.songlog import COLUMNS, append_rows
 from ddrcore.tracker import LeadState
 
 from . import realfont
-from .conftest import Truth, labels, run_cli
+from .conftest import Truth, TwoSongs, labels, run_cli
 
 FPS, EVERY = 20, 2
 INTERVAL_S = EVERY / FPS
@@ -102,10 +102,8 @@ def test_catch_up_is_said_only_while_the_trailing_player_closes() -> None:
     assert s is not None and abs(s - margin / 500) < 0.5
 
 
-def test_the_song_log_of_a_video_of_two_songs(two_songs: tuple[Path, Truth], tmp_path: Path) -> None:
-    video, truth = two_songs
-    finals = realfont.song_finals(truth)
-    assert [leader_of(*f) for f in finals] == ["p1", "p2"]
+def test_the_song_log_of_a_video_of_two_songs(two_songs: TwoSongs, tmp_path: Path) -> None:
+    video, finals = two_songs.video, two_songs.finals
     songs_csv = tmp_path / "songs.csv"
     result = run_cli(
         "analyze", str(video), "--profile", "ddr-world", "--every", "2", "--csv", str(tmp_path / "match.csv"),
