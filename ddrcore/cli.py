@@ -201,8 +201,7 @@ def follow_momentum(
     states: list[tuple[float, LeadState]], profile: str, pace_window_s: float = PACE_WINDOW_S
 ) -> tuple[list[MatchStats], list[SongResult]]:
     """Momentum after each state, and the songs, as the live reader measures them."""
-    motion = load_profile(profile).motion
-    momentum = Momentum(pace_window_s, motion.reset_below if motion.monotonic else None)
+    momentum = Momentum.for_game(load_profile(profile).motion, pace_window_s)
     stats, songs = [], []
     for t, s in states:
         ended = momentum.update(t, s)

@@ -389,8 +389,7 @@ class _Work:
                 self.tracker.rules = make_tracker(config.read).rules
         self._read_config = config.read
         if self._momentum_for != (config.read.profile, config.pace_window_s):
-            motion = load_profile(config.read.profile).motion
-            self.momentum = Momentum(config.pace_window_s, motion.reset_below if motion.monotonic else None)
+            self.momentum = Momentum.for_game(load_profile(config.read.profile).motion, config.pace_window_s)
             self._momentum_for = (config.read.profile, config.pace_window_s)
 
     def follow_song(self, config: LiveConfig, t: float, lead: LeadState) -> tuple[MatchStats, str]:

@@ -16,6 +16,7 @@ from array import array
 from collections import deque
 from dataclasses import dataclass, field
 
+from .profiles import MotionRule
 from .scores import Leader, Score, leader_of
 from .tracker import LeadState
 
@@ -129,6 +130,11 @@ class Momentum:
         self._song: _Song | None = None
         self._pace: deque[Sample] = deque()
         self._gone = 0
+
+    @classmethod
+    def for_game(cls, motion: MotionRule, pace_window_s: float = PACE_WINDOW_S) -> Momentum:
+        """Momentum for a game whose scores move by ``motion`` (its profile's rule)."""
+        return cls(pace_window_s, motion.reset_below if motion.monotonic else None)
 
     @property
     def song_curve(self) -> SongCurve:
