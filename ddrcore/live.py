@@ -360,6 +360,7 @@ class _Work:
         self._failing_since: float | None = None
         self._last_locate = -AUTO_LOCATE_EVERY_S
         self._momentum_for: tuple[str, float] | None = None
+        self._format = load_profile(ReadConfig().profile).format
         self._chart_due = 0.0
         self._chart_drawn: tuple[int, int] | None = None
 
@@ -389,7 +390,9 @@ class _Work:
                 self.tracker.rules = make_tracker(config.read).rules
         self._read_config = config.read
         if self._momentum_for != (config.read.profile, config.pace_window_s):
-            self.momentum = Momentum.for_game(load_profile(config.read.profile).motion, config.pace_window_s)
+            profile = load_profile(config.read.profile)
+            self.momentum = Momentum.for_game(profile.motion, config.pace_window_s)
+            self._format = profile.format  # the chart and the log write scores as this game does
             self._momentum_for = (config.read.profile, config.pace_window_s)
 
     def follow_song(self, config: LiveConfig, t: float, lead: LeadState) -> tuple[MatchStats, str]:
@@ -415,7 +418,7 @@ class _Work:
     def _log_song(self, config: LiveConfig, song: SongResult) -> str:
         if not config.log_dir:
             return ""
-        fmt = load_profile(config.read.profile).format
+        fmt = self._format
         path = Path(config.log_dir) / SONGS_FILE
         append_rows(path, [song_row(song, fmt, config.names, wall_time(song.started_at))])
         return f"song logged to {path}: P1 {format_score(song.p1, fmt)}, P2 {format_score(song.p2, fmt)}"
@@ -430,7 +433,7 @@ class _Work:
         drawn = (stats.song_seq, len(curve.times))
         if last is None or drawn == self._chart_drawn or (time.monotonic() < self._chart_due and not force):
             return
-        fmt = load_profile(config.read.profile).format
+        fmt = self._format
         picture = draw_live_chart(curve, chart.style, (plain_score(last.p1, fmt), plain_score(last.p2, fmt)))
         write_live_chart(Path(chart.file), picture)
         self._chart_due, self._chart_drawn = time.monotonic() + CHART_EVERY_S, drawn

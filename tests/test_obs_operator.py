@@ -1,4 +1,5 @@
-"""The operator's features in a real OBS, reading a Media Source (nothing on the X screen):
+"""The operator's features in a real OBS, reading a Media Source (nothing on the X screen),
+beside another Python script that listens to scene changes (the freeze case of issue 15):
 overrides by hotkey through obs-websocket (TriggerHotkeyByName), the live chart in an Image
 Source, the song summary on the results screen and the song log of a video of two songs."""
 
@@ -22,6 +23,7 @@ from .conftest import TwoSongs
 from .display import virtual_display
 from .test_obs_e2e import SCENES, SCREEN, obs_with_scenes, script_settings
 from .test_obs_source import CAPTURE_COST, CAPTURE_LIMIT_US
+from .test_obs_threads import WATCHER
 
 INTERVAL_MS = 50
 OVERRIDE_S = 4
@@ -79,7 +81,9 @@ def test_overrides_by_hotkey_in_a_real_obs(frames_dir: Path, tmp_path: Path) -> 
     )  # fmt: skip
     with (
         virtual_display(*SCREEN) as display,
-        obs_with_scenes(display, tmp_path, settings, inputs=(_media(video, looping=True),), fps=FPS) as (
+        obs_with_scenes(
+            display, tmp_path, settings, more_scripts=(WATCHER,), inputs=(_media(video, looping=True),), fps=FPS
+        ) as (
             client,
             log_path,
             _,
@@ -146,7 +150,9 @@ def test_chart_summary_and_song_log_in_a_real_obs(two_songs: TwoSongs, tmp_path:
     chart = {"id": "image_source", "versioned_id": "image_source", "name": "Chart", "settings": {"file": ""}}
     with (
         virtual_display(*SCREEN) as display,
-        obs_with_scenes(display, tmp_path, settings, inputs=(_media(video, looping=False), chart), fps=FPS) as (
+        obs_with_scenes(
+            display, tmp_path, settings, more_scripts=(WATCHER,), inputs=(_media(video, looping=False), chart), fps=FPS
+        ) as (
             client,
             log_path,
             _,
