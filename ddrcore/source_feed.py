@@ -39,6 +39,7 @@ class SourceFeed:
         self._arrived = threading.Event()
         self._size: tuple[int, int] | None = None
         self._problem = f"waiting for OBS to show source {name!r}"
+        self._heard = False  # the timer has reported the source's state at least once
         self._request: FrameRequest | None = None
         self._seq = 0
         self._frame: tuple[int, float, Image] | None = None
@@ -49,7 +50,7 @@ class SourceFeed:
     def report(self, size: tuple[int, int] | None, problem: str = "") -> None:
         """The source's size now, or why it has none (missing, no video, not producing)."""
         with self._lock:
-            self._size, self._problem = size, problem
+            self._size, self._problem, self._heard = size, problem, True
         if problem:
             self._arrived.set()  # a waiting grab learns of it at once
 
@@ -70,12 +71,13 @@ class SourceFeed:
 
     @property
     def size(self) -> tuple[int, int]:
-        """The source's width and height; ImageError while it has none."""
+        """The source's width and height; ImageError while it has none (at once when the
+        timer has said why, so a source renamed away is reported, not waited out)."""
         deadline = time.monotonic() + FRAME_WAIT_S
         while True:
             with self._lock:
-                size, problem = self._size, self._problem
-            if size is not None or time.monotonic() > deadline or self._closed:
+                size, problem, heard = self._size, self._problem, self._heard
+            if size is not None or heard or time.monotonic() > deadline or self._closed:
                 break
             time.sleep(0.02)
         if size is None:

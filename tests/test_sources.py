@@ -64,6 +64,22 @@ def test_a_feed_says_why_there_is_no_picture() -> None:
     assert time.monotonic() - started < 5
 
 
+def test_a_source_renamed_away_is_reported_at_once_not_waited_out() -> None:
+    """The timer says the source is gone: asking its size fails with that reason at once.
+    (Waiting out the frame timeout instead hid a rename shorter than it from the status.)"""
+    feed = SourceFeed("Match")
+    feed.report((1280, 720))
+    assert feed.size == (1280, 720)
+    feed.report(None, "OBS source 'Match' not found: pick it again (renamed or removed?)")
+    started = time.monotonic()
+    with pytest.raises(ImageError, match="not found"):
+        _ = feed.size
+    assert time.monotonic() - started < 0.5
+    fresh = SourceFeed("Later")  # nothing heard yet: it waits for the timer's first word
+    threading.Timer(0.3, fresh.report, args=((640, 360),)).start()
+    assert fresh.size == (640, 360)
+
+
 def test_a_file_plays_at_its_own_speed(tmp_path: Path) -> None:
     import cv2
 
