@@ -20,9 +20,20 @@ from .profiles import PLAYERS, InkRule, Player, Profile
 from .reader import FrameRead, ScoreReader
 from .regions import Region, RelativeRegion
 
-# A score digit is between these fractions of the frame's height.
+# Locating rules: the one place this stage's thresholds live, each with why in one line; the
+# evidence is tests/test_locate.py (real frames at 0.5-1.5x, inside larger frames, menus).
+#
+# A score digit is between these fractions of the frame's height, and narrower than this.
 _MIN_DIGIT_OF_FRAME, _MAX_DIGIT_OF_FRAME = 1 / 120, 1 / 6
+_MAX_DIGIT_WIDTH_OF_HEIGHT = 1.2
+# Blobs on one line: heights and baselines within this of the taller, gaps under this.
+_LINE_TOLERANCE = 0.25
+_MAX_GAP_OF_HEIGHT = 1.3
+# Two lines are the two players' scores when this alike in height and baseline.
+_PAIR_SIZE_TOLERANCE, _PAIR_BASE_TOLERANCE = 0.2, 0.3
+# Only the most alike pairs are tried: each costs two reads.
 _MAX_PAIRS = 40
+# Every game here is drawn 16:9.
 _GAME_ASPECT = 9 / 16
 # Scores sit against one side of their box (or centred), a little inside it: the side and
 # that margin, in digit heights, to try (the read decides).
@@ -32,8 +43,10 @@ _MIN_SEARCH_CONFIDENCE = 0.8
 # Every profile's boxes are drawn close around the digits (the digits fill 45-82% of their
 # height, in real and generated frames alike).
 _MIN_DIGIT_OF_REGION, _MAX_DIGIT_OF_REGION = 0.38, 0.9
-# The game is drawn over at least this much of the frame's width.
-_MIN_GAME_OF_FRAME = 0.3
+# The game is drawn over at least this much of the frame's width, and at most a little more
+# than all of it (a game cropped at the sides).
+_MIN_GAME_OF_FRAME, _MAX_GAME_OF_FRAME = 0.3, 1.05
+# Where a score sits in its box: the side it is aligned to, and its padding in digit heights.
 _ANCHORS = (
     ("right", 0.4),
     ("right", 0.8),
@@ -122,7 +135,7 @@ def _hypotheses(frame: Image, profile: Profile) -> Iterator[dict[Player, Region]
     seen: set[tuple[Region, Region]] = set()
     for left, right in _pairs(_lines(frame, profile)):
         for game_width in _game_widths(left, right, p1, p2):
-            if not _MIN_GAME_OF_FRAME * width <= game_width <= 1.05 * width:
+            if not _MIN_GAME_OF_FRAME * width <= game_width <= _MAX_GAME_OF_FRAME * width:
                 continue
             game_height = game_width * _GAME_ASPECT
             for anchor, padding in _ANCHORS:
@@ -186,12 +199,12 @@ def _lines(frame: Image, profile: Profile) -> list[_Line]:
     rule = profile.ink if profile.ink.mode == "bright" else _SEARCH_INK
     mask = ink_mask(frame, rule)
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    frame_height = frame.shape[0]
+    lowest, highest = _MIN_DIGIT_OF_FRAME * frame.shape[0], _MAX_DIGIT_OF_FRAME * frame.shape[0]
     blobs = sorted(
         (
             tuple(b)
             for b in stats[1:count, :4].tolist()
-            if _MIN_DIGIT_OF_FRAME * frame_height <= b[3] <= _MAX_DIGIT_OF_FRAME * frame_height and b[2] <= 1.2 * b[3]
+            if lowest <= b[3] <= highest and b[2] <= _MAX_DIGIT_WIDTH_OF_HEIGHT * b[3]
         ),
         key=lambda b: b[0],
     )
@@ -200,9 +213,9 @@ def _lines(frame: Image, profile: Profile) -> list[_Line]:
         x, y, _, h = blob
         for line in lines:
             lx, ly, lw, lh = line[-1]
-            same_size = abs(h - lh) <= 0.25 * max(h, lh)
-            same_base = abs((y + h) - (ly + lh)) <= 0.25 * max(h, lh)
-            if same_size and same_base and 0 <= x - (lx + lw) <= 1.3 * max(h, lh):
+            same_size = abs(h - lh) <= _LINE_TOLERANCE * max(h, lh)
+            same_base = abs((y + h) - (ly + lh)) <= _LINE_TOLERANCE * max(h, lh)
+            if same_size and same_base and 0 <= x - (lx + lw) <= _MAX_GAP_OF_HEIGHT * max(h, lh):
                 line.append(blob)
                 break
         else:
@@ -224,7 +237,7 @@ def _pairs(lines: list[_Line]) -> list[tuple[_Line, _Line]]:
                 continue
             size = abs(left.h - right.h) / max(left.h, right.h)
             base = abs(left.bottom - right.bottom) / max(left.h, right.h)
-            if size <= 0.2 and base <= 0.3:
+            if size <= _PAIR_SIZE_TOLERANCE and base <= _PAIR_BASE_TOLERANCE:
                 pairs.append((size + base, left, right))
     pairs.sort(key=lambda p: p[0])
     return [(left, right) for _, left, right in pairs[:_MAX_PAIRS]]

@@ -22,47 +22,66 @@ from .regions import Region
 # OpenCV's stubs type every result loosely (integer or floating); our images are uint8 arrays.
 Image = NDArray[Any]
 
-# Ratios to a digit's height, chosen from the real frames with room for 0.5x-1.5x scaling,
-# blur and compression: digits share a baseline and a height; glyphs narrower than tall.
+# Segmentation rules: the one place this stage's thresholds live. Each says why in one line;
+# the evidence is the test named (tests/test_glyphs.py unless said), or the footage grids
+# (tests/test_footage_accuracy.py) and the real-font tests (tests/test_real_font.py).
+#
+# Crop size. Small boxes are enlarged so the ink threshold sees smooth outlines, not blocks;
+# large ones shrunk, since extra pixels only cost time.
+_MIN_CROP_HEIGHT = 32
+_MAX_ENLARGE = 3
+_MAX_CROP_HEIGHT = 64
+# Specks: a component under this share of the region's pixels (3 at least) is JPEG noise.
+_REGION_PX_PER_SPECK = 2000
+# The panel's border caught by a region a few pixels too large: a line this long (of the
+# region) and this thin (of its length), touching the region's edge.
+_FRAME_LINE_LONG = 0.5
+_FRAME_LINE_THIN = 0.1
+_FRAME_LINE_TALL = 0.9
+# Pieces of one glyph broken by blur: they overlap in x by this much of the narrower and are
+# this close in y (of the taller); specks scattered down a column stay apart.
+_JOIN_X_OVERLAP = 0.5
+_JOIN_Y_GAP = 0.25
+# Ratios to a digit's height (room for 0.5x-1.5x scaling, blur, compression; real frames).
+# A row of digits is at least this tall in its region, and a digit this tall of the tallest.
 _MIN_DIGIT_HEIGHT_OF_REGION = 0.25
 _DIGIT_HEIGHT_OF_TALLEST = 0.6
+# Digits share a height and a baseline within these; a glyph is narrower than this.
 _HEIGHT_TOLERANCE = 0.25
 _BASELINE_TOLERANCE = 0.2
 _MAX_WIDTH_OF_HEIGHT = 1.15
-# Centre to centre; a narrow "1" beside a dropped comma is the widest real case (~2.1).
+# A glyph this wide splits into at most this many touching digits.
+_MAX_DIGITS_TOUCHING = 4
+# Centre to centre: a narrow "1" beside a dropped comma is the widest real case (~2.1).
 _MAX_PITCH_OF_HEIGHT = 2.6
+# Less ink than this share of its box is no digit (an outline, a frame's corner).
 _MIN_FILL = 0.12
-# A glyph this much wider than the typical one and taller too (by a few pixels) is a digit
-# that blur ran into its neighbour or into the comma below it: a soft "8" filled in and joined
-# to its comma reads as a sure "6". Generated songs, all profiles: 23 of about 1,700 reads of
-# digits blurred 0.8 px or more at 640x360 and 768x432; never a crisp capture or a larger one.
+# Wider than the typical glyph by this, and taller by this: a soft digit run into its comma
+# (test_a_digit_run_into_its_comma_is_reported).
 _RUN_TOGETHER_WIDTH = 1.3
-RUN_TOGETHER = "digits run together"
 _RUN_TOGETHER_TALLER = 0.08
-# Where the font is known, a glyph this much wider than its widest digit is two run together:
-# ITG's 3x5 font (widest 0.6 of its height), soft songs at 640x360-896x504 (2 seeds, 69,120
-# glyphs): every digit at most 0.667 wide, real frames 0.609; a "7" that blur ran into the
-# decimal point 0.87-0.89, which read as a "1" that Tesseract confirmed.
+# Wider than the font's widest digit by this: two run together, where the font is known
+# (test_a_digit_run_into_the_decimal_point_is_reported_where_the_font_is_known).
 _RUN_TOGETHER_OF_WIDEST = 1.25
-# A piece of a digit broken by blur is at least this tall and wide (of the digit height);
-# JPEG specks and slivers beside a stroke are smaller.
+# A comma joined to the next digit is cut within this many mask pixels of its typical width.
+_COMMA_CUT_SEARCH_PX = 3
+# A piece of a digit broken by blur is at least this tall and wide; specks are smaller
+# (test_a_digit_broken_apart_is_reported_not_dropped).
 _BROKEN_PIECE_OF_HEIGHT = 0.2
-# ...and a piece ending this far above the digits' baseline is no comma or point.
+# ...and one ending this far above the baseline is no comma or point
+# (test_a_piece_ending_above_the_baseline_is_part_of_a_digit).
 _ABOVE_BASELINE_OF_HEIGHT = 0.1
-# Digits fewer captured pixels high than this have lost their thin strokes to blur: a
-# StepMania "3" keeps only its right side and is a sure "1". Learned and read at 640x360 and
-# 704x396 (2 seeds x 300 frames each), 11 of 173 reads of digits under 8.5 px were wrong;
-# of 1,701 reads at 8.5 px and more, none.
+# Digits fewer captured pixels high lose thin strokes to blur: a "3" becomes a sure "1"
+# (test_digits_too_small_to_read_surely_are_reported).
 MIN_DIGIT_PX = 8.5
-
-
-# A crop whose edges are smeared by more than a captured pixel (a scaled, soft video) needs
-# MIN_DIGIT_PX of digit height per pixel of blur. StepMania songs learned and read at one soft
-# size (640x360 to 1024x576, blur sigma 0-1.0): three of the five under 8.5 px per pixel of
-# blur read wrong scores (a "3" learned and read as "1"); none of the thirteen from 8.6 up.
-# Blur was never measured above 1.3 px, so digits that would stay legible at 1.5 px are not
-# measured at all (the measure costs about a tenth of a read).
+# Blur matters only below this height; above it digits stayed legible at every blur seen
+# (test_small_digits_in_a_soft_capture_are_reported).
 _BLUR_CHECKED_BELOW_PX = 1.5 * MIN_DIGIT_PX
+# Edge blur from the steepest edges and the ink's levels: percentiles, so specks do not count.
+_STEEPEST_EDGE_PERCENTILE = 99.5
+_LEVEL_PERCENTILES = (10, 99)
+
+RUN_TOGETHER = "digits run together"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -92,13 +111,6 @@ class Glyphs:
 def crop(frame: Image, region: Region) -> Image:
     """The region's pixels; the caller has checked it lies inside the frame."""
     return frame[region.y : region.y + region.h, region.x : region.x + region.w]
-
-
-# Small score boxes (a stream scaled down) are enlarged before the ink is thresholded, so the
-# digits' anti-aliased edges become smooth outlines instead of a few blocky pixels.
-_MIN_CROP_HEIGHT = 32
-_MAX_ENLARGE = 3
-_MAX_CROP_HEIGHT = 64
 
 
 def working_size(pixels: Image) -> Image:
@@ -244,8 +256,8 @@ def edge_blur_px(crop_bgr: Image) -> float:
     value = cv2.extractChannel(cv2.cvtColor(crop_bgr, cv2.COLOR_BGR2HSV), 2)
     dx = cv2.Sobel(value, cv2.CV_32F, 1, 0, ksize=3, scale=1 / 8)
     dy = cv2.Sobel(value, cv2.CV_32F, 0, 1, ksize=3, scale=1 / 8)
-    (steepest,) = _percentiles(cv2.convertScaleAbs(cv2.magnitude(dx, dy)), 99.5)
-    low, high = _percentiles(value, 10, 99)
+    (steepest,) = _percentiles(cv2.convertScaleAbs(cv2.magnitude(dx, dy)), _STEEPEST_EDGE_PERCENTILE)
+    low, high = _percentiles(value, *_LEVEL_PERCENTILES)
     return (high - low) / (_SQRT_2PI * steepest) if steepest > 0 else float("inf")
 
 
@@ -270,7 +282,7 @@ def _touches_edge(box: _Box, width: int, height: int) -> bool:
 def _glyph_components(stats: list[list[int]], width: int, height: int) -> dict[int, _Box]:
     """The box of each component that may be a glyph or part of one: not the background, a
     speck, or the panel's border."""
-    noise_area = max(3, height * width // 2000)
+    noise_area = max(3, height * width // _REGION_PX_PER_SPECK)
     boxes: dict[int, _Box] = {}
     for i, (x, y, w, h, area) in enumerate(stats):
         # The edge test inline: a score has a component per digit, and calls cost more than it.
@@ -286,9 +298,9 @@ def _frame_line(box: _Box, area: int, width: int, height: int) -> bool:
     if not _touches_edge(box, width, height):
         return False
     _, _, w, h = box
-    upright = h >= 0.5 * height and w <= max(2, 0.1 * h)
-    lying = w >= 0.5 * width and h <= max(2, 0.1 * w)
-    sparse = (w >= 0.5 * width or h >= 0.9 * height) and area < _MIN_FILL * w * h
+    upright = h >= _FRAME_LINE_LONG * height and w <= max(2, _FRAME_LINE_THIN * h)
+    lying = w >= _FRAME_LINE_LONG * width and h <= max(2, _FRAME_LINE_THIN * w)
+    sparse = (w >= _FRAME_LINE_LONG * width or h >= _FRAME_LINE_TALL * height) and area < _MIN_FILL * w * h
     return upright or lying or sparse
 
 
@@ -302,7 +314,7 @@ def _split_touching(pieces: list[_Piece]) -> list[_Piece]:
     out: list[_Piece] = []
     for glyph, (x, y, w, h), ink in pieces:
         parts = round(w / digit_width)
-        if w <= _MAX_WIDTH_OF_HEIGHT * h or not 2 <= parts <= 4:
+        if w <= _MAX_WIDTH_OF_HEIGHT * h or not 2 <= parts <= _MAX_DIGITS_TOUCHING:
             out.append((glyph, (x, y, w, h), ink))
             continue
         ink_per_column = np.count_nonzero(glyph, axis=0)
@@ -350,7 +362,7 @@ def _without_leading_comma(piece: _Piece, typical_w: int, baseline: int) -> _Pie
     # The digit starts at the thinnest column (above the baseline) near its typical width.
     above = np.count_nonzero(glyph[: baseline - y], axis=0)
     edge = w - typical_w
-    lo, hi = max(1, edge - 3), min(w - 1, edge + 4)
+    lo, hi = max(1, edge - _COMMA_CUT_SEARCH_PX), min(w - 1, edge + _COMMA_CUT_SEARCH_PX + 1)
     if hi <= lo:
         return piece
     cut = lo + int(np.argmin(above[lo:hi]))
@@ -411,7 +423,7 @@ def _group_by_column(boxes: dict[int, _Box]) -> list[tuple[list[int], _Box]]:
             # Plain comparisons, not min() and max(): this runs for every component of every read.
             x_overlap = (gx + gw if gx + gw < x + w else x + w) - (gx if gx > x else x)
             y_gap = (gy if gy > y else y) - (gy + gh if gy + gh < y + h else y + h)
-            if x_overlap > 0.5 * (w if w < gw else gw) and y_gap < 0.25 * (h if h > gh else gh):
+            if x_overlap > _JOIN_X_OVERLAP * (w if w < gw else gw) and y_gap < _JOIN_Y_GAP * (h if h > gh else gh):
                 x0, y0 = min(gx, x), min(gy, y)
                 gx, gy, gw, gh = x0, y0, max(gx + gw, x + w) - x0, max(gy + gh, y + h) - y0
                 groups[-1] = ([*groups[-1][0], i], (gx, gy, gw, gh))

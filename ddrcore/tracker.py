@@ -17,7 +17,11 @@ from statistics import median
 from .profiles import MotionRule
 from .scores import Leader, Score, leader_of, margin_of
 
+# A new score is believed when this many recent reads agree on it (one misread is outvoted).
 _VOTERS = 3
+# Both scores gone at once is a screen change (results, menu), not something covering one
+# score: drop them after this many reads in a row instead of waiting ``lost_s``.
+_SCREEN_CHANGE_READS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +80,6 @@ class TrackState:
     pending: Leader | None = None
     pending_since_s: float = 0.0
     both_missing: int = 0
-
-
-# Both scores gone at once is a screen change (results, menu), not something covering one
-# score: drop them after this many reads in a row instead of waiting ``lost_s``.
-_SCREEN_CHANGE_READS = 2
 
 
 def track(

@@ -26,10 +26,57 @@ if TYPE_CHECKING:
     from ..profiles import Profile
     from .store import TemplateStore
 
-# Below this similarity, or this margin over the runner-up, a glyph is not trusted.
+# Matching rules: the one place this stage's thresholds live. Each says why in one line;
+# the evidence is the test named, or the footage grids (tests/test_footage_accuracy.py) and
+# the real-font tests (tests/test_real_font.py), which hold what was measured.
+#
+# A glyph is trusted at this similarity to its best digit, this far above the runner-up.
 MIN_SIMILARITY = 0.72
 MIN_MARGIN = 0.04
+# Templates cut from the game's pixels match a clean glyph at 0.95 and up; below this a
+# glyph is smeared (a digit changing under compression) and needs a second opinion.
+LEARNED_SURE = 0.9
+# Read without a second opinion: this clear of the runner-up and this alike to the best
+# (a "6" that lost its bowl to blur is a clear "1" at 0.80; test_footage_accuracy's grids).
+CLEAR_MARGIN = 0.08
+CLEAR_SIMILARITY = 0.85
+# Digits under this many captured pixels lose the strokes telling 3, 5, 6, 8, 9 apart; their
+# best digit must stand this far above the runner-up (the footage grids at small sizes).
+SMALL_DIGIT_PX = 12
+SMALL_DIGIT_MARGIN = 0.08
+# A crop smeared this far is soft: Tesseract then misreads as the matcher is unsure, so it
+# may only confirm the matcher's own choice (test_small_digits_in_a_soft_capture_are_reported).
+SOFT_BLUR_PX = 0.9
+# Learning. A Tesseract read this sure (and of the right length) labels its glyphs.
+LEARN_CONFIDENCE = 0.9
+# Tesseract misreads game digits at up to ~0.8: alone, before the matcher knows a digit,
+# it must be this sure (tests/test_auto_learning.py).
+FALLBACK_CONFIDENCE = 0.85
+# Under this height Tesseract alone is wrong at any confidence: it only teaches until all
+# ten digits are known (test_small_digits_only_teach_until_all_ten_are_learned).
+TESSERACT_ALONE_MIN_PX = 15
+# A mislabelled sample is a near copy (this alike) of another digit's sample; a smeared one
+# that merely resembles another is less alike (test_a_mislabelled_sample_is_outvoted).
+NEAR_COPY = 0.95
+# This many of a sample's most alike samples vote on its label
+# (test_a_mislabelled_soft_sample_is_outvoted_by_its_neighbours).
+LABEL_NEIGHBOURS = 5
+# A lone 0 (a song's start) is read by shape: one hole, centred, tall and round; no other
+# digit of any profile's font holds all of these (test_the_first_frame_of_a_song_from_an_empty_store).
+_ZERO_ASPECT = (0.45, 1.0)
+_ZERO_HOLE_MIN_OF_BOX = 0.04
+_ZERO_HOLE_OFF_CENTRE = (0.15, 0.12)
+_ZERO_HOLE_MIN_HEIGHT = 0.45
+_ZERO_HOLE_MIN_ROUNDNESS = 0.6
+# Profile text art is drawn at this many pixels per art cell.
 _ART_BLOCK_PX = 8
+# What was learned is saved at most this often (a crash loses seconds of learning).
+SAVE_EVERY_S = 10.0
+
+LEARNING_SMALL_DIGITS = "learning the game's digits: small ones are read once all ten are known"
+LEARNING_DIGITS = "learning this game's digits ({known} of 10 known): keep playing, reads start as Tesseract is sure"
+TESSERACT_UNSURE = "Tesseract is unsure of these digits: a sharper or larger capture helps"
+SOFT_UNSURE = "digits blurred: capture the game sharper (its own window or a capture card at full size)"
 
 Feature = NDArray[np.float32]
 log = logging.getLogger(__name__)
@@ -228,12 +275,6 @@ class GlyphLearner:
         return learned
 
 
-# A mislabelled sample is at least this alike to one of its true digit's samples (0.96 and
-# more, measured on generated footage); a smeared digit that merely resembles another, at
-# most 0.87.
-NEAR_COPY = 0.95
-
-
 def _agrees_with_label(features: NDArray[np.float32], label: NDArray[np.intp], labels: int) -> NDArray[np.bool_]:
     """Which samples are not another digit's: a sample is dropped when it is more like some
     other label's samples than its own (median similarity, self excluded) and a near copy of
@@ -257,10 +298,6 @@ def _agrees_with_label(features: NDArray[np.float32], label: NDArray[np.intp], l
     return agrees
 
 
-# How many of a sample's most alike other samples vote on its label.
-LABEL_NEIGHBOURS = 5
-
-
 def _neighbours_agree(similarity: NDArray[np.float32], label: NDArray[np.intp]) -> NDArray[np.bool_]:
     """Which samples carry the label of at least half their nearest other samples (the
     diagonal of ``similarity`` is NaN). Tesseract misreads small, soft digits now and then
@@ -275,9 +312,6 @@ def _neighbours_agree(similarity: NDArray[np.float32], label: NDArray[np.intp]) 
     return agrees
 
 
-SAVE_EVERY_S = 10.0
-
-
 def load_samples(store: TemplateStore) -> dict[str, list[Feature]]:
     """The store's samples; a corrupt or foreign store is reported and learning starts afresh
     (the next save replaces it)."""
@@ -288,55 +322,8 @@ def load_samples(store: TemplateStore) -> dict[str, list[Feature]]:
         return {}
 
 
-# A Tesseract read this sure (and the right length) labels its glyphs for learning.
-LEARN_CONFIDENCE = 0.9
-# Tesseract misreads game digits at confidences up to ~0.8; alone (nothing learned yet) it
-# must be at least this sure.
-FALLBACK_CONFIDENCE = 0.85
-# Tesseract alone reads digits under this many captured pixels high wrong at any confidence.
-# Its reads at 0.85 and more on generated DDR songs (640x360-896x504, crisp to blurred 1 px):
-# 19 wrong of 520 under 15 px (a "4" as a "3" at 0.95), 5 of 386 at 15-17 px (a lone "0" as
-# "4" three times, caught by the lone-digit rule; "10010" as "10610" and "54928" as "94928",
-# against digits already learned), none of 116 at 18 px and up. Under it, Tesseract only
-# teaches the matcher (where a stray label is outvoted) until the matcher knows all ten digits.
-TESSERACT_ALONE_MIN_PX = 15
-LEARNING_SMALL_DIGITS = "learning the game's digits: small ones are read once all ten are known"
-LEARNING_DIGITS = "learning this game's digits ({known} of 10 known): keep playing, reads start as Tesseract is sure"
-TESSERACT_UNSURE = "Tesseract is unsure of these digits: a sharper or larger capture helps"
-SOFT_UNSURE = "digits blurred: capture the game sharper (its own window or a capture card at full size)"
-# Templates cut from the game's own pixels match a clean glyph at 0.95 and more; a glyph
-# below this is smeared (a digit changing under video compression) and needs a second opinion.
-LEARNED_SURE = 0.9
-
-
-# How far a glyph's best digit must stand above the runner-up to be read without a second opinion.
-CLEAR_MARGIN = 0.08
-# ...and be this alike to it: below, a digit may have lost a stroke to blur (a "6" whose bowl
-# faded, or a "3" that kept only its right side, reads as a clear "1" at 0.80-0.81: seen on
-# 360p footage; at 0.85, 6 seeds x 300 frames per profile read no wrong score).
-CLEAR_SIMILARITY = 0.85
-
-
-# Digits under this many captured pixels high (a 360p capture of a small score) lose the
-# strokes that tell 3, 5, 6, 8 and 9 apart; their best digit must then stand further above
-# the runner-up. Measured on generated footage: every sure-but-wrong glyph was this small
-# and within 0.075 of the runner-up.
-SMALL_DIGIT_PX = 12
-SMALL_DIGIT_MARGIN = 0.08
-
-
 def _small(glyphs: Glyphs) -> bool:
     return 0 < glyphs.source_height < SMALL_DIGIT_PX
-
-
-# Digits whose crop's edges are smeared this far (captured pixels, measured for small digits
-# only: see preprocess.with_blur) are a soft capture: crisp ones measure 0.58-0.82 on every
-# profile; blurred 0.6 px and more, 0.85-1.4 (DDR's thin font 0.7-0.9, where Tesseract
-# agreeing was never wrong). In a soft capture Tesseract misreads a digit the way the matcher
-# is unsure of it (a soft "8" is a "6" to both, the matcher 0.000-0.028 ahead: 4 wrong scores
-# on the generic songs at 640x360-768x432), so it may only confirm a digit the matcher already
-# prefers, by MIN_MARGIN, at CLEAR_SIMILARITY or more.
-SOFT_BLUR_PX = 0.9
 
 
 def _soft(glyphs: Glyphs) -> bool:
@@ -353,20 +340,6 @@ def clear_alone(matches: list[GlyphMatch], glyphs: Glyphs) -> bool:
     glyph: any stray stroke looks like a "1"."""
     margin = max(CLEAR_MARGIN, SMALL_DIGIT_MARGIN) if _small(glyphs) else CLEAR_MARGIN
     return len(matches) > 1 and all(_sure(m, CLEAR_SIMILARITY, margin) for m in matches)
-
-
-# A song starts at 0, and the one-digit score every game shows is that lone 0: its shape is
-# read without Tesseract, which reads nothing from a lone DDR World "0" at any size. A zero
-# is the one digit with a single hole that is centred, tall and round: on the real DDR World
-# glyph at 0.5-1.5x of 720p (63 captures, blurred to 1 px, JPEG 40) it held for 62 (the
-# 63rd, at 640x360 blurred 1 px and JPEG 40, had lost its hole and was refused); of 2,000
-# other digits in the generated StepMania and generic fonts, none held (a DejaVu "4" has a
-# tall hole too, but angular: it fills under 0.6 of its box).
-_ZERO_ASPECT = (0.45, 1.0)
-_ZERO_HOLE_MIN_OF_BOX = 0.04
-_ZERO_HOLE_OFF_CENTRE = (0.15, 0.12)
-_ZERO_HOLE_MIN_HEIGHT = 0.45
-_ZERO_HOLE_MIN_ROUNDNESS = 0.6
 
 
 def looks_like_zero(glyph: Image) -> bool:

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 # Tesseract vouches for a line when its lowest word confidence / 100 is at least this: on
 # the game fonts its wrong reads sit below, most right ones above (the footage tests).
 TESSERACT_SURE = 0.6
+# Tesseract reads a clean line of digits this many pixels high, spaced and padded so, best
+# (a size it was trained on); and ordinary text weights: game digits are thinned to this.
+_LINE_HEIGHT_PX, _LINE_GAP_PX, _LINE_PAD_PX = 40, 10, 16
+_STROKE_OF_HEIGHT = 0.15
 # A pytesseract call (a process) longer than this is a hung Tesseract, not a slow one.
 _TIMEOUT_S = 2.0
 _VARIABLES = {
@@ -140,10 +144,6 @@ class TesserocrEngine:
         self._api.End()
 
 
-# Tesseract reads ordinary text weights best; game digits are often far bolder.
-_STROKE_OF_HEIGHT = 0.15
-
-
 def thin_to(glyph: Image, stroke: int) -> Image:
     """Erode a bold glyph until its strokes are about ``stroke`` pixels wide."""
     _, glyph_binary = cv2.threshold(glyph, 127, 255, cv2.THRESH_BINARY)
@@ -162,7 +162,9 @@ def thin_to(glyph: Image, stroke: int) -> Image:
     return cv2.erode(glyph_binary, np.ones((3, 3), np.uint8), iterations=steps)
 
 
-def line_image(glyphs: Glyphs, height: int = 40, gap: int = 10, pad: int = 16) -> Image:
+def line_image(
+    glyphs: Glyphs, height: int = _LINE_HEIGHT_PX, gap: int = _LINE_GAP_PX, pad: int = _LINE_PAD_PX
+) -> Image:
     """The glyphs re-set as one clean line, black on white, each scaled to ``height``.
 
     Tesseract reads such a line far better than the raw crop: no dim zeros, no shadows,
