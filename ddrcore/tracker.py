@@ -80,6 +80,10 @@ class TrackState:
     pending: Leader | None = None
     pending_since_s: float = 0.0
     both_missing: int = 0
+    # Who the reads themselves (before the vote) have shown leading, and since when: a new
+    # leader's hold counts from there, not from the read the vote first agreed (a read later).
+    seen_leader: Leader | None = None
+    seen_since_s: float = 0.0
 
 
 def track(
@@ -105,6 +109,9 @@ def track(
         t1 = _track_player(state.p1, time_s, p1, seen[0], rules)
         t2 = _track_player(state.p2, time_s, p2, seen[1], rules)
     fresh = p1 is not None and p2 is not None
+    shown = leader_of(p1, p2) if fresh else None
+    shown_since = state.seen_since_s if shown == state.seen_leader else time_s
+    state = replace(state, seen_leader=shown, seen_since_s=shown_since)
     return replace(_update_lead(state, time_s, t1, t2, rules, fresh), both_missing=both_missing)
 
 
@@ -176,13 +183,16 @@ def _update_lead(
         leader, since, pending = lead.leader, lead.since_s, None
     else:
         if pending != instant:
-            pending, pending_since = instant, time_s
+            pending = instant
+            pending_since = state.seen_since_s if state.seen_leader == instant else time_s
+            # never before the current leader took over: every leader holds at least hold_s
+            pending_since = max(pending_since, lead.since_s or 0.0)
         if fresh and time_s - pending_since >= rules.hold_s:
             leader, since, pending = instant, time_s, None
         else:
             leader, since = lead.leader, lead.since_s
     new_lead = LeadState(leader, t1.score, t2.score, margin_of(t1.score, t2.score), since, fresh)
-    return TrackState(t1, t2, new_lead, pending, pending_since)
+    return replace(state, p1=t1, p2=t2, lead=new_lead, pending=pending, pending_since_s=pending_since)
 
 
 class Tracker:

@@ -51,6 +51,54 @@ def test_a_feed_hands_the_worker_the_part_it_asked_for() -> None:
         timer.join()
 
 
+def _ticks(feed: SourceFeed, picture: np.ndarray, stop: threading.Event, renders: list[float]) -> None:
+    """OBS's timer at 30 fps: map what the last tick rendered, render what is wanted now."""
+    staged = None
+    while not stop.is_set():
+        if staged is not None:
+            feed.deliver(staged, picture.copy())
+            staged = None
+        feed.report((picture.shape[1], picture.shape[0]))
+        request = feed.wanted()
+        if request is not None:
+            staged = request.seq
+            renders.append(time.monotonic())
+        time.sleep(1 / 30)
+
+
+@pytest.mark.parametrize(("period_s", "renders_per_read"), [(0.05, 2), (0.25, 3)])
+def test_the_frame_is_rendered_ahead_of_a_steady_reader(period_s: float, renders_per_read: int) -> None:
+    """A worker reading at a steady pace finds its frame mapped and waiting, no older than a
+    tick, instead of waiting two ticks for one; and frames are rendered only around its reads."""
+    picture = np.zeros((72, 128, 3), np.uint8)
+    feed = SourceFeed("Capture card")
+    stop, renders = threading.Event(), []
+    timer = threading.Thread(target=_ticks, args=(feed, picture, stop, renders))
+    timer.start()
+    waits, ages = [], []
+    try:
+        assert feed.size == (128, 72)
+        for _ in range(3):  # its pace is learned from its first reads
+            feed.grab(Region(0, 0, 10, 10))
+            time.sleep(period_s)
+        renders.clear()
+        for _ in range(16):
+            started = time.monotonic()
+            t, _ = feed.grab(Region(0, 0, 10, 10))
+            waits.append(time.monotonic() - started)
+            ages.append(time.monotonic() - t)
+            time.sleep(max(0.0, period_s - (time.monotonic() - started)))
+    finally:
+        stop.set()
+        timer.join()
+    # Waiting for a frame from scratch takes a render tick and a map tick: 33-67 ms.
+    assert sorted(waits)[len(waits) // 2] < 0.02, waits
+    assert max(ages) <= 0.05 + 0.02, ages
+    # At 4 reads/s, not every one of the timer's 30 ticks renders.
+    # Not every one of the timer's 30 ticks a second renders: at 4 reads/s, 7.5 would.
+    assert len(renders) <= 16 * renders_per_read, len(renders)
+
+
 def test_a_feed_says_why_there_is_no_picture() -> None:
     feed = SourceFeed("Capture card")
     feed.report(None, "OBS source 'Capture card' is not producing video (capture card unplugged, media stopped?)")

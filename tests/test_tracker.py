@@ -143,3 +143,17 @@ def test_a_new_leader_is_confirmed_only_by_reads_that_show_it() -> None:
     for i in range(15):  # then only one player's digits show, unread, for 1.5 s
         state = track(state, 3.5 + i * 0.1, None, None, DDR, present=(True, False))
         assert state.lead.leader in ("p1", None)
+
+
+def test_a_new_leaders_hold_counts_from_the_first_read_that_shows_it() -> None:
+    """The vote on each score lags the reads by one; the hold does not wait for it: a lead
+    change read at t is shown at the first read from t + hold on, not a read later."""
+    dt = 1 / 15
+    reads = [(i * dt, 10_000 + 100 * i, 10_500 + 50 * i) for i in range(60)]  # P2 leads, P1 gains
+    change = next(i for i, (_, p1, p2) in enumerate(reads) if p1 > p2)
+    states = _run(DDR, reads)
+    assert states[change - 1].lead.leader == "p2"
+    shown = next(i for i, s in enumerate(states) if s.lead.leader == "p1")
+    assert reads[shown][0] - reads[change][0] == min(
+        reads[i][0] - reads[change][0] for i in range(change, 60) if reads[i][0] - reads[change][0] >= DDR.hold_s - 1e-9
+    )
