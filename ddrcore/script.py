@@ -231,6 +231,8 @@ class ScriptCore:
         each(self.note_switch)
         each(self.report, status.problem)
         self.tick_us[self.tick_kind].append((time.perf_counter() - started) * 1e6)
+        if self.reading_source and self.pump is not None:
+            self.pump.wake()  # last: the worker's read starts when the tick is done
 
     def feed_source(self) -> None:
         assert self.pump is not None

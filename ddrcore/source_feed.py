@@ -88,14 +88,23 @@ class SourceFeed:
         due = last + period
         return request if due - AHEAD_S <= time.monotonic() <= due + period else None
 
-    def deliver(self, seq: int, image: Image) -> None:
-        """The picture rendered for request ``seq`` (BGR, the requested box in the source's pixels)."""
+    def deliver(self, seq: int, image: Image, wake: bool = True) -> None:
+        """The picture rendered for request ``seq`` (BGR, the requested box in the source's
+        pixels). ``wake=False``: a waiting worker learns of it at :meth:`wake`, when the
+        timer is done with the GIL (woken at once, it would take the GIL from the timer at
+        the timer's next call into OBS, and the timer would wait for its read)."""
         with self._lock:
             if self._request is None or self._request.seq != seq:
                 return
             self._frames += 1
             self._frame = _Frame(self._frames, time.monotonic(), image)
-        self._arrived.set()
+        if wake:
+            self._arrived.set()
+
+    def wake(self) -> None:
+        """Let a waiting worker see the frame delivered without waking it."""
+        if self._frame is not None and self._frame.number > self._taken:
+            self._arrived.set()
 
     # The worker
 

@@ -44,7 +44,7 @@ class SourcePump:
         if staged is not None:
             image = pixels.map(rgba_to_bgr)
             if image is not None:
-                feed.deliver(staged.seq, image)
+                feed.deliver(staged.seq, image, wake=False)  # woken at the tick's end: wake()
             worked = True
         state = pixels.state(feed.name)
         feed.report(None if state.problem else (state.width, state.height), state.problem)
@@ -54,6 +54,10 @@ class SourcePump:
             part = (0, 0, state.width, state.height) if box is None else (box.x, box.y, box.w, box.h)
             worked = pixels.stage(feed.name, part, request.seq) or worked
         return (time.perf_counter() - started) * 1e6 if worked else None
+
+    def wake(self) -> None:
+        """At the end of the timer's tick: the worker may take the frame delivered in it."""
+        self.feed.wake()
 
     def close(self) -> None:
         """Free the GPU objects (through a GIL-releasing handle)."""

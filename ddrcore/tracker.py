@@ -109,9 +109,12 @@ def track(
         t1 = _track_player(state.p1, time_s, p1, seen[0], rules)
         t2 = _track_player(state.p2, time_s, p2, seen[1], rules)
     fresh = p1 is not None and p2 is not None
-    shown = leader_of(p1, p2) if fresh else None
-    shown_since = state.seen_since_s if shown == state.seen_leader else time_s
-    state = replace(state, seen_leader=shown, seen_since_s=shown_since)
+    if fresh:  # an unread score (unsure digits) is no evidence either way: the run goes on
+        shown = leader_of(p1, p2)
+        shown_since = state.seen_since_s if shown == state.seen_leader else time_s
+        state = replace(state, seen_leader=shown, seen_since_s=shown_since)
+    elif gone:
+        state = replace(state, seen_leader=None)
     return replace(_update_lead(state, time_s, t1, t2, rules, fresh), both_missing=both_missing)
 
 

@@ -19,17 +19,16 @@ from .obs_headless import running_obs
 from .test_obs_e2e import HOLD_MS, SCENES, SCREEN, _collapse, _leaders_that_hold, obs_with_scenes, script_settings
 from .test_obs_threads import WATCHER
 
-INTERVAL_MS = 50
+INTERVAL_MS = 33  # 30 reads/s: as fast as a 30 fps source gives new frames
 LEAD_IN_S = 3.0
-# What a lead change may take to reach the stream: the hold, two reads, and 0.3 s for OBS.
+# What a lead change may take to reach the stream: the hold, two reads, and 0.3 s for OBS
+# (measured here, 2 cores, software OpenGL: median 1.20-1.23 s, max 1.23-1.27 s, against
+# 1.37 s; the first change comes while the digits are still being learned from nothing, a
+# few reads refused as "learning", and is allowed half a second more).
 LATENCY_LIMIT_S = HOLD_MS / 1000 + 2 * INTERVAL_MS / 1000 + 0.3
-# Measured here (2 cores, software OpenGL, the test polling obs-websocket every 50 ms): the
-# median 1.33-1.40 s on a quiet machine, 1.47 s beside a busy test; single changes up to
-# 1.90 s under load. The bound is not met in the worst case (it stays open): the
-# median is allowed one more read cycle (two frames at 30 fps) and a poll, the worst case
-# half a second.
-MEDIAN_SLACK_S = 0.1
-WORST_SLACK_S = 0.5
+FIRST_CHANGE_SLACK_S = 0.5
+# The test looks at OBS this often (each look is three obs-websocket requests).
+POLL_S = 0.02
 # The graphics thread's time per read in CI (software OpenGL, a 2-core machine).
 CAPTURE_LIMIT_US = 2000
 CAPTURE_COST = re.compile(r"source capture ticks: median (\d+) us, max (\d+) us, n=(\d+)")
@@ -75,7 +74,7 @@ def test_obs_reads_a_media_source_with_nothing_on_screen(frames_dir: Path, tmp_p
             if cursor_ms / 1000 >= seconds - 1.2:  # the song's end, before the video loops
                 break
             observed.append((cursor_ms / 1000, _text(client), _program(client)))
-            time.sleep(0.05)
+            time.sleep(POLL_S)
         # The source renamed away: one status line; named back: it reads again, no reload.
         client.set_input_name("Match", "Match (old)")
         time.sleep(2)
@@ -102,14 +101,11 @@ def test_obs_reads_a_media_source_with_nothing_on_screen(frames_dir: Path, tmp_p
     scenes_shown = _collapse([s for _, _, s in observed if s and s != SCENES["tie"]])
     assert scenes_shown == [SCENES[p] for p in expected]
     # Latency from the video's own lead changes (its media cursor) to the text.
-    # The first change comes while the digits are still being learned from nothing (a few
-    # reads refused as "learning"): it is allowed half a second more.
     first, *latencies = _latencies(truth, observed)
     print(f"lead change -> text: first {first:.2f} s; then median {statistics.median(latencies):.2f} s, "
           f"max {max(latencies):.2f} s over {len(latencies)}")  # fmt: skip
-    assert first <= LATENCY_LIMIT_S + 0.5
-    assert statistics.median(latencies) <= LATENCY_LIMIT_S + MEDIAN_SLACK_S, latencies
-    assert max(latencies) <= LATENCY_LIMIT_S + WORST_SLACK_S, latencies
+    assert first <= LATENCY_LIMIT_S + FIRST_CHANGE_SLACK_S
+    assert max(latencies) <= LATENCY_LIMIT_S, latencies
     # The graphics thread's cost per read.
     costs = [CAPTURE_COST.search(line) for line in ours]
     last = [m for m in costs if m][-1]

@@ -203,3 +203,23 @@ def test_a_source_that_changes_size_keeps_reading_with_the_profiles_regions() ->
             reader.stop()
         stop.set()
         thread.join()
+
+
+def test_the_timer_wakes_the_worker_only_when_its_tick_is_done() -> None:
+    """Woken at once, the worker would take the GIL from OBS's timer at the timer's next call
+    into OBS (1.8 ms a tick instead of 0.8 in a real OBS at 30 reads/s)."""
+    feed = SourceFeed("Card")
+    feed.report((64, 48))
+    got: list[float] = []
+    worker = threading.Thread(target=lambda: got.append(feed.grab(Region(0, 0, 8, 8))[0]))
+    worker.start()
+    deadline = time.monotonic() + 2
+    while (request := feed.wanted()) is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert request is not None
+    feed.deliver(request.seq, np.zeros((8, 8, 3), np.uint8), wake=False)
+    time.sleep(0.03)  # within FRESH_S: the frame stays good to take
+    assert got == [], "not before the tick's end"
+    feed.wake()
+    worker.join(2)
+    assert len(got) == 1

@@ -157,3 +157,18 @@ def test_a_new_leaders_hold_counts_from_the_first_read_that_shows_it() -> None:
     assert reads[shown][0] - reads[change][0] == min(
         reads[i][0] - reads[change][0] for i in range(change, 60) if reads[i][0] - reads[change][0] >= DDR.hold_s - 1e-9
     )
+
+
+def test_an_unsure_read_does_not_restart_a_new_leaders_hold() -> None:
+    """Digits changing under compression read unsure now and then (kept, not gone): such a
+    read is no evidence against the new leader the reads before it showed."""
+    dt = 1 / 15
+    reads = [(i * dt, 10_000 + 100 * i, 10_500 + 50 * i) for i in range(60)]
+    change = next(i for i, (_, p1, p2) in enumerate(reads) if p1 > p2)
+    state, shown_at = TrackState(), None
+    for i, (t, p1, p2) in enumerate(reads):
+        unsure = i in (change + 1, change + 3)
+        state = track(state, t, None if unsure else p1, p2, DDR, present=(True, True))
+        if shown_at is None and state.lead.leader == "p1":
+            shown_at = t
+    assert shown_at is not None and shown_at - reads[change][0] < DDR.hold_s + dt
