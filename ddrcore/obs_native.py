@@ -206,32 +206,33 @@ class SourcePixels:
         self._stage_size = (0, 0)
         self.staged: Staged | None = None
 
-    def state(self, name: str) -> SourceState:
-        """The named source's size now, or its problem: missing, no video, not producing."""
+    def state(self, name: str) -> tuple[int | None, SourceState]:
+        """The named source (a reference: give it back with :meth:`release`; None when there
+        is none) and its size now, or its problem: missing, removed, no video, not producing."""
         obs = self._obs
         source = obs.obs_get_source_by_name(name.encode("utf-8"))
         if not source:
-            return SourceState(problem=f"OBS source {name!r} not found: pick it again (renamed or removed?)")
-        try:
-            if obs.obs_source_removed(source):
-                return SourceState(problem=f"OBS source {name!r} was removed: add it again, or pick another")
-            if not obs.obs_source_get_output_flags(source) & _OBS_SOURCE_VIDEO:
-                return SourceState(problem=f"OBS source {name!r} has no video (an audio source?): pick a video source")
-            width, height = obs.obs_source_get_width(source), obs.obs_source_get_height(source)
-        finally:
-            obs.obs_source_release(source)
+            return None, SourceState(problem=f"OBS source {name!r} not found: pick it again (renamed or removed?)")
+        if obs.obs_source_removed(source):
+            return source, SourceState(problem=f"OBS source {name!r} was removed: add it again, or pick another")
+        if not obs.obs_source_get_output_flags(source) & _OBS_SOURCE_VIDEO:
+            no_video = f"OBS source {name!r} has no video (an audio source?): pick a video source"
+            return source, SourceState(problem=no_video)
+        width, height = obs.obs_source_get_width(source), obs.obs_source_get_height(source)
         if not width or not height:
-            return SourceState(
+            return source, SourceState(
                 problem=f"OBS source {name!r} is not producing video (capture card unplugged, media stopped?)"
             )
-        return SourceState(int(width), int(height))
+        return source, SourceState(int(width), int(height))
 
-    def stage(self, name: str, box: tuple[int, int, int, int], seq: int) -> bool:
-        """Render ``box`` (x, y, w, h in the source's pixels) of the source and stage it."""
+    def release(self, source: int | None) -> None:
+        if source:
+            self._obs.obs_source_release(source)
+
+    def stage(self, source: int, box: tuple[int, int, int, int], seq: int) -> bool:
+        """Render ``box`` (x, y, w, h in the source's pixels) of ``source`` (a reference from
+        :meth:`state`) and stage it."""
         obs = self._obs
-        source = obs.obs_get_source_by_name(name.encode("utf-8"))
-        if not source:
-            return False
         x, y, w, h = box
         obs.obs_enter_graphics()
         try:
@@ -256,7 +257,6 @@ class SourcePixels:
             obs.gs_stage_texture(self._stage, obs.gs_texrender_get_texture(self._texrender))
         finally:
             obs.obs_leave_graphics()
-            obs.obs_source_release(source)
         self.staged = Staged(box, (w, h), seq)
         return True
 

@@ -46,13 +46,16 @@ class SourcePump:
             if image is not None:
                 feed.deliver(staged.seq, image, wake=False)  # woken at the tick's end: wake()
             worked = True
-        state = pixels.state(feed.name)
-        feed.report(None if state.problem else (state.width, state.height), state.problem)
-        request = feed.wanted()
-        if request is not None and not state.problem and pixels.staged is None:
-            box = request.box
-            part = (0, 0, state.width, state.height) if box is None else (box.x, box.y, box.w, box.h)
-            worked = pixels.stage(feed.name, part, request.seq) or worked
+        source, state = pixels.state(feed.name)  # one lookup a tick, for the state and the render
+        try:
+            feed.report(None if state.problem else (state.width, state.height), state.problem)
+            request = feed.wanted()
+            if source and request is not None and not state.problem and pixels.staged is None:
+                box = request.box
+                part = (0, 0, state.width, state.height) if box is None else (box.x, box.y, box.w, box.h)
+                worked = pixels.stage(source, part, request.seq) or worked
+        finally:
+            pixels.release(source)
         return (time.perf_counter() - started) * 1e6 if worked else None
 
     def wake(self) -> None:
