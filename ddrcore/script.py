@@ -33,8 +33,8 @@ from .status import ProblemLog, status_words, timing_summary, worker_load
 from .switcher import Frontend, SceneSwitcher
 
 Level = Literal["info", "warning", "error"]
-# An OBS source's picture is rendered on one tick and mapped on the next: then the timer
-# runs on every frame, so a read waits two frames, not two intervals.
+# Reading an OBS source, the timer runs on every frame: it renders the part a read wants on
+# one frame and maps it on the next, ahead of the read (see source_feed).
 EVERY_FRAME_MS = 1
 # Deleted or renamed text sources, scenes and image sources are looked for this often.
 _CHECK_EVERY_S = 2.0

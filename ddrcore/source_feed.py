@@ -82,9 +82,11 @@ class SourceFeed:
         waits for a frame, and from AHEAD_S before its next read is due until a period
         after (a worker later than that is busy or stopped: it is waited for)."""
         with self._lock:
-            request, last, period = self._request, self._last_grab_s, self._period_s
-            if request is None or self._waiting or last is None:
-                return request if self._waiting else None
+            request, waiting, last, period = self._request, self._waiting, self._last_grab_s, self._period_s
+        if request is None or waiting:
+            return request
+        if last is None:
+            return None
         due = last + period
         return request if due - AHEAD_S <= time.monotonic() <= due + period else None
 
