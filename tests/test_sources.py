@@ -16,9 +16,16 @@ from ddrcore.source_feed import SourceFeed
 from ddrcore.stream import StreamCapture
 
 
-def _timer(feed: SourceFeed, pictures: dict[str, np.ndarray], stop: threading.Event) -> None:
-    """What OBS's timer does each tick: report the size, answer the request of the last tick
-    (with ``pictures["now"]``, which the test may change meanwhile)."""
+def _timer(
+    feed: SourceFeed,
+    pictures: dict[str, np.ndarray],
+    stop: threading.Event,
+    tick_s: float = 0.01,
+    renders: list[float] | None = None,
+) -> None:
+    """What OBS's timer does each tick (every ``tick_s``): map what the last tick rendered,
+    report the size, render what is wanted now (with ``pictures["now"]``, which the test may
+    change meanwhile; each render's time goes to ``renders``)."""
     staged = None
     while not stop.is_set():
         picture = pictures["now"]
@@ -31,7 +38,9 @@ def _timer(feed: SourceFeed, pictures: dict[str, np.ndarray], stop: threading.Ev
         request = feed.wanted()
         if request is not None:
             staged = (request.box, request.seq)
-        time.sleep(0.01)
+            if renders is not None:
+                renders.append(time.monotonic())
+        time.sleep(tick_s)
 
 
 def test_a_feed_hands_the_worker_the_part_it_asked_for() -> None:
@@ -51,21 +60,6 @@ def test_a_feed_hands_the_worker_the_part_it_asked_for() -> None:
         timer.join()
 
 
-def _ticks(feed: SourceFeed, picture: np.ndarray, stop: threading.Event, renders: list[float]) -> None:
-    """OBS's timer at 30 fps: map what the last tick rendered, render what is wanted now."""
-    staged = None
-    while not stop.is_set():
-        if staged is not None:
-            feed.deliver(staged, picture.copy())
-            staged = None
-        feed.report((picture.shape[1], picture.shape[0]))
-        request = feed.wanted()
-        if request is not None:
-            staged = request.seq
-            renders.append(time.monotonic())
-        time.sleep(1 / 30)
-
-
 @pytest.mark.parametrize(("period_s", "renders_per_read"), [(0.05, 2), (0.25, 3)])
 def test_the_frame_is_rendered_ahead_of_a_steady_reader(period_s: float, renders_per_read: int) -> None:
     """A worker reading at a steady pace finds its frame mapped and waiting, no older than a
@@ -73,7 +67,7 @@ def test_the_frame_is_rendered_ahead_of_a_steady_reader(period_s: float, renders
     picture = np.zeros((72, 128, 3), np.uint8)
     feed = SourceFeed("Capture card")
     stop, renders = threading.Event(), []
-    timer = threading.Thread(target=_ticks, args=(feed, picture, stop, renders))
+    timer = threading.Thread(target=_timer, args=(feed, {"now": picture}, stop, 1 / 30, renders))  # 30 fps
     timer.start()
     waits, ages = [], []
     try:
