@@ -3,6 +3,8 @@
 # made with the Python version OBS embeds, so the script finds them inside OBS.
 # Usage: bash install.sh        (then: .venv/bin/python -m ddrcore demo)
 #        PYTHON=/path/to/python3.x bash install.sh   to choose the Python yourself
+#        OBS_DDR_VENV=DIR bash install.sh             to put the venv elsewhere (OBS must then be
+#                                                      started with the same OBS_DDR_VENV)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
@@ -49,17 +51,18 @@ if [ -z "$python" ]; then
   fi
 fi
 
-# 3. The .venv beside obs_ddr.py, which the script puts on sys.path inside OBS.
+# 3. The .venv beside obs_ddr.py (or OBS_DDR_VENV), which the script puts on sys.path inside OBS.
+venv="${OBS_DDR_VENV:-.venv}"
 wanted="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-if [ -x .venv/bin/python ] && [ "$(.venv/bin/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$wanted" ]; then
-  echo "The existing .venv has another Python than $wanted: making it again."
-  rm -rf .venv
+if [ -x "$venv/bin/python" ] && [ "$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" != "$wanted" ]; then
+  echo "The existing $venv has another Python than $wanted: making it again."
+  rm -rf "$venv"
 fi
-if [ ! -x .venv/bin/python ]; then
-  echo "Creating .venv with $("$python" --version)…"
-  "$python" -m venv .venv
+if [ ! -x "$venv/bin/python" ]; then
+  echo "Creating $venv with $("$python" --version)…"
+  "$python" -m venv "$venv"
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
-echo "Ready. Try: .venv/bin/python -m ddrcore demo"
+"$venv/bin/python" -m pip install --quiet --upgrade pip
+"$venv/bin/python" -m pip install --quiet -e ".[test]"
+echo "Ready. Try: $venv/bin/python -m ddrcore demo"
 echo "In OBS: Tools -> Scripts -> + -> $here/obs_ddr.py"

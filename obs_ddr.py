@@ -99,12 +99,16 @@ class ObsApi:
         return True
 
 
-def add_venv_to_path() -> None:
-    """The packages may live in a .venv beside this file (install.sh makes it)."""
-    venv = HERE / ".venv"
-    for site in [*sorted((venv / "lib").glob("python3*/site-packages")), venv / "Lib" / "site-packages"]:
-        if site.is_dir() and str(site) not in sys.path:
+def add_venv_to_path() -> str:
+    """Put the venv's packages on sys.path (install.sh makes it beside this file); '' or why
+    they cannot load in this OBS (then they stay off it)."""
+    from ddrcore.dependencies import venv_dir, venv_problem, venv_site_packages
+
+    problem = venv_problem(HERE)
+    for site in [] if problem else venv_site_packages(venv_dir(HERE)):
+        if str(site) not in sys.path:
             sys.path.insert(0, str(site))
+    return problem
 
 
 def setting_values(settings: Any) -> dict[str, Any]:
@@ -126,10 +130,9 @@ class Script:
         # The reader's matrix products are small: extra OpenBLAS threads would only spin
         # and take CPU from the game and the encoder. Must be set before NumPy loads.
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-        add_venv_to_path()
         from ddrcore.dependencies import missing_packages
 
-        self.missing = missing_packages(HERE)
+        self.missing = add_venv_to_path() or missing_packages(HERE)
         if self.missing:
             log(obs.LOG_WARNING, self.missing)
         for name, description in HOTKEYS.items():

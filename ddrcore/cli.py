@@ -6,6 +6,7 @@ import argparse
 import csv
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -26,6 +27,8 @@ from .session import ReadConfig, make_reader, make_tracker
 from .tracker import LeadState
 
 log = logging.getLogger("ddrcore")
+# watch --obs takes obs-websocket's password from here, so it need not be on the command line.
+PASSWORD_VARIABLE = "OBS_WEBSOCKET_PASSWORD"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -120,7 +123,11 @@ def _watch_parser(sub: Any, common: Any) -> None:
     p.add_argument("--interval-ms", type=int, default=250)
     p.add_argument("--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C or the file ends)")
     p.add_argument("--obs", help="drive the OBS at HOST:PORT over obs-websocket")
-    p.add_argument("--password", default="", help="obs-websocket's password")
+    p.add_argument(
+        "--password",
+        help=f"obs-websocket's password; '-' asks for it (default: ${PASSWORD_VARIABLE}, else none). "
+        "A password typed here is visible to every user of the machine in 'ps'",
+    )
     p.add_argument("--text-source", default="", help="the OBS text source that shows who leads")
     for key, label in (("p1", "P1"), ("p2", "P2"), ("tie", "a tie")):
         p.add_argument(f"--scene-{key}", default="", help=f"the scene while {label} leads")
@@ -317,11 +324,31 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     )  # fmt: skip
     watch = Watch(live, wording, scenes)
     if args.obs:
-        watch.drive(args.obs, args.password, args.text_source)
+        watch.drive(args.obs, _websocket_password(args.password), args.text_source)
     fmt = load_profile(args.profile).format
     for t, lead in watch.run(args.seconds):
         print(_describe(t, lead, fmt), flush=True)
     return 0
+
+
+def _websocket_password(given: str | None) -> str:
+    """--password, else $OBS_WEBSOCKET_PASSWORD; '-' asks (from the terminal, else one line of
+    standard input), so the password never has to be on the command line."""
+    if given == "-":
+        import getpass
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", getpass.GetPassWarning)  # no terminal: standard input it is
+            return getpass.getpass("obs-websocket password: ")
+    if given is not None:
+        print(
+            f"note: a password on the command line is visible to every user of this machine; "
+            f"use ${PASSWORD_VARIABLE} or --password - instead",
+            file=sys.stderr,
+        )
+        return given
+    return os.environ.get(PASSWORD_VARIABLE, "")
 
 
 def _cmd_locate(args: argparse.Namespace) -> int:

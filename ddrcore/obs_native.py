@@ -45,13 +45,101 @@ def _loaded_library(names: tuple[str, ...]) -> ctypes.CDLL:
     raise NativeObsError("OBS's library is not loaded in this process (" + "; ".join(problems) + ")")
 
 
+class _Vec4(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_float), ("y", ctypes.c_float), ("z", ctypes.c_float), ("w", ctypes.c_float)]
+
+
+_VOID_P, _U32, _F32 = ctypes.c_void_p, ctypes.c_uint32, ctypes.c_float
+Signature = tuple[object, list[object]]  # (restype, argtypes)
+# Every C function this module calls, per library, with its signature. Each is bound when its
+# library is loaded, so a function an OBS version lacks (OBS 32 removed several exports) is
+# named at load time, not at its first call. tests/test_obs_native.py checks the tables
+# against the real OBS 29 and OBS 32 libraries.
+FRONTEND_SYMBOLS: dict[str, Signature] = {
+    "obs_frontend_get_current_scene": (_VOID_P, []),
+    "obs_frontend_set_current_scene": (None, [_VOID_P]),
+}
+LIBOBS_SYMBOLS: dict[str, Signature] = {
+    "obs_initialized": (ctypes.c_bool, []),
+    "obs_get_source_by_name": (_VOID_P, [ctypes.c_char_p]),
+    "obs_source_get_name": (ctypes.c_char_p, [_VOID_P]),
+    "obs_source_release": (None, [_VOID_P]),
+    "obs_enter_graphics": (None, []),
+    "obs_leave_graphics": (None, []),
+    "obs_source_get_width": (_U32, [_VOID_P]),
+    "obs_source_get_height": (_U32, [_VOID_P]),
+    "obs_source_get_output_flags": (_U32, [_VOID_P]),
+    "obs_source_removed": (ctypes.c_bool, [_VOID_P]),
+    "obs_source_video_render": (None, [_VOID_P]),
+    "obs_source_inc_showing": (None, [_VOID_P]),
+    "obs_source_dec_showing": (None, [_VOID_P]),
+    "gs_texrender_create": (_VOID_P, [ctypes.c_int, ctypes.c_int]),
+    "gs_texrender_destroy": (None, [_VOID_P]),
+    "gs_texrender_reset": (None, [_VOID_P]),
+    "gs_texrender_begin": (ctypes.c_bool, [_VOID_P, _U32, _U32]),
+    "gs_texrender_end": (None, [_VOID_P]),
+    "gs_texrender_get_texture": (_VOID_P, [_VOID_P]),
+    "gs_clear": (None, [_U32, ctypes.POINTER(_Vec4), _F32, ctypes.c_uint8]),
+    "gs_ortho": (None, [_F32, _F32, _F32, _F32, _F32, _F32]),
+    "gs_blend_state_push": (None, []),
+    "gs_blend_state_pop": (None, []),
+    "gs_blend_function": (None, [ctypes.c_int, ctypes.c_int]),
+    "gs_stagesurface_create": (_VOID_P, [_U32, _U32, ctypes.c_int]),
+    "gs_stagesurface_destroy": (None, [_VOID_P]),
+    "gs_stage_texture": (None, [_VOID_P, _VOID_P]),
+    "gs_stagesurface_map": (ctypes.c_bool, [_VOID_P, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(_U32)]),
+    "gs_stagesurface_unmap": (None, [_VOID_P]),
+}
+
+
+def missing_symbols(lib: ctypes.CDLL, names: list[str]) -> list[str]:
+    """The names ``lib`` does not export."""
+    return [name for name in names if not hasattr(lib, name)]
+
+
+def bind(lib: ctypes.CDLL, symbols: dict[str, Signature], library: str) -> None:
+    """Give each of ``symbols`` its signature; NativeObsError naming every one ``lib`` lacks."""
+    missing = missing_symbols(lib, list(symbols))
+    if missing:
+        raise NativeObsError(
+            f"this OBS's {library} lacks {', '.join(missing)}, which obs-ddr calls: "
+            "this OBS version is not supported yet (please report it)"
+        )
+    for name, (restype, argtypes) in symbols.items():
+        function = getattr(lib, name)
+        function.restype = restype
+        function.argtypes = argtypes
+
+
 def libobs() -> ctypes.CDLL:
-    """libobs as OBS loaded it; NativeObsError outside OBS."""
+    """libobs as OBS loaded it, every function of LIBOBS_SYMBOLS bound; NativeObsError
+    outside OBS or when one is missing."""
     lib = _loaded_library(_LIBOBS.get(sys.platform, _LINUX_LIBOBS))
-    lib.obs_initialized.restype = ctypes.c_bool
+    bind(lib, LIBOBS_SYMBOLS, "libobs")
     if not lib.obs_initialized():
         raise NativeObsError("libobs is loaded but OBS is not running")
     return lib
+
+
+def open_libraries() -> dict[str, ctypes.CDLL]:
+    """OBS's two libraries loaded from the library path, by the names OBS gives them here:
+    for checking the symbol tables outside a running OBS (tests), never inside OBS."""
+    names = {
+        "libobs": _LIBOBS.get(sys.platform, _LINUX_LIBOBS),
+        "frontend": _FRONTEND.get(sys.platform, _LINUX_FRONTEND),
+    }
+    opened = {}
+    for library, candidates in names.items():
+        problems = []
+        for name in candidates:
+            try:
+                opened[library] = ctypes.CDLL(name)
+                break
+            except OSError as exc:
+                problems.append(f"{name}: {exc}")
+        else:
+            raise NativeObsError(f"cannot load OBS's {library} (" + "; ".join(problems) + ")")
+    return opened
 
 
 @dataclass(frozen=True)
@@ -92,19 +180,7 @@ def load_frontend() -> NativeFrontend:
     """Bind the frontend calls in a running OBS; NativeObsError when that cannot be done."""
     obs = libobs()
     frontend = _loaded_library(_FRONTEND.get(sys.platform, _LINUX_FRONTEND))
-    try:
-        frontend.obs_frontend_get_current_scene.restype = ctypes.c_void_p
-        frontend.obs_frontend_get_current_scene.argtypes = []
-        frontend.obs_frontend_set_current_scene.restype = None
-        frontend.obs_frontend_set_current_scene.argtypes = [ctypes.c_void_p]
-        obs.obs_get_source_by_name.restype = ctypes.c_void_p
-        obs.obs_get_source_by_name.argtypes = [ctypes.c_char_p]
-        obs.obs_source_get_name.restype = ctypes.c_char_p
-        obs.obs_source_get_name.argtypes = [ctypes.c_void_p]
-        obs.obs_source_release.restype = None
-        obs.obs_source_release.argtypes = [ctypes.c_void_p]
-    except AttributeError as exc:
-        raise NativeObsError(f"OBS's library lacks a function the script needs: {exc}") from None
+    bind(frontend, FRONTEND_SYMBOLS, "frontend API")
     return NativeFrontend(obs, frontend)
 
 
@@ -117,59 +193,13 @@ _GS_BLEND_ONE = 1
 _OBS_SOURCE_VIDEO = 1
 
 
-class _Vec4(ctypes.Structure):
-    _fields_ = [("x", ctypes.c_float), ("y", ctypes.c_float), ("z", ctypes.c_float), ("w", ctypes.c_float)]
-
-
-def _bind_graphics(obs: ctypes.CDLL) -> None:
-    void_p, u32, f32 = ctypes.c_void_p, ctypes.c_uint32, ctypes.c_float
-    signatures: dict[str, tuple[object, list[object]]] = {
-        "obs_enter_graphics": (None, []),
-        "obs_leave_graphics": (None, []),
-        "obs_get_source_by_name": (void_p, [ctypes.c_char_p]),
-        "obs_source_release": (None, [void_p]),
-        "obs_source_get_width": (u32, [void_p]),
-        "obs_source_get_height": (u32, [void_p]),
-        "obs_source_get_output_flags": (u32, [void_p]),
-        "obs_source_removed": (ctypes.c_bool, [void_p]),
-        "obs_source_video_render": (None, [void_p]),
-        "obs_source_inc_showing": (None, [void_p]),
-        "obs_source_dec_showing": (None, [void_p]),
-        "gs_texrender_create": (void_p, [ctypes.c_int, ctypes.c_int]),
-        "gs_texrender_destroy": (None, [void_p]),
-        "gs_texrender_reset": (None, [void_p]),
-        "gs_texrender_begin": (ctypes.c_bool, [void_p, u32, u32]),
-        "gs_texrender_end": (None, [void_p]),
-        "gs_texrender_get_texture": (void_p, [void_p]),
-        "gs_clear": (None, [u32, ctypes.POINTER(_Vec4), f32, ctypes.c_uint8]),
-        "gs_ortho": (None, [f32, f32, f32, f32, f32, f32]),
-        "gs_blend_state_push": (None, []),
-        "gs_blend_state_pop": (None, []),
-        "gs_blend_function": (None, [ctypes.c_int, ctypes.c_int]),
-        "gs_stagesurface_create": (void_p, [u32, u32, ctypes.c_int]),
-        "gs_stagesurface_destroy": (None, [void_p]),
-        "gs_stage_texture": (None, [void_p, void_p]),
-        "gs_stagesurface_map": (ctypes.c_bool, [void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(u32)]),
-        "gs_stagesurface_unmap": (None, [void_p]),
-    }
-    try:
-        for name, (restype, argtypes) in signatures.items():
-            function = getattr(obs, name)
-            function.restype = restype
-            function.argtypes = argtypes
-    except AttributeError as exc:
-        raise NativeObsError(f"OBS's library lacks a function the script needs: {exc}") from None
-
-
 def graphics_library() -> ctypes.CDLL:
     """libobs with the graphics calls bound, each releasing Python's GIL while in C: the
     timer never holds the GIL while it waits for an OBS lock (the graphics lock, the sources
     lock), whichever OBS thread holds that lock and whatever it then needs. A first version
     held the GIL through these calls (``ctypes.PyDLL``); in CI it hung OBS once while OBS was
     loading the scripts of a scene collection."""
-    lib = libobs()
-    _bind_graphics(lib)
-    return lib
+    return libobs()
 
 
 @dataclass(frozen=True)

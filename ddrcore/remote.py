@@ -50,7 +50,8 @@ class RemoteObs:
         except Exception as exc:
             text = str(exc).lower()
             if "auth" in text or "password" in text or "4009" in text:
-                self.problem = f"OBS at {self.host}:{self.port} refused the password: check --password"
+                where = f"OBS at {self.host}:{self.port}"
+                self.problem = f"{where} refused the password: check OBS_WEBSOCKET_PASSWORD (or --password -)"
             else:
                 self.problem = f"OBS at {self.host}:{self.port} is not answering ({exc.__class__.__name__}); retrying"
             raise DdrError(self.problem) from None

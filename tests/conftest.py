@@ -60,6 +60,31 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> Any:
     )
 
 
+@pytest.fixture(params=["obs29", "obs32"])
+def obs_build(request: pytest.FixtureRequest) -> Any:
+    """Each OBS the real-OBS tests run on: Debian 12's OBS 29 and OBS 32 (Python 3.14)."""
+    from .obs_headless import current_obs, system_obs
+
+    return system_obs() if request.param == "obs29" else current_obs()
+
+
+@pytest.fixture
+def obs29() -> Any:
+    """OBS 29 alone, for the long real-OBS runs that CI's time allows once."""
+    from .obs_headless import system_obs
+
+    return system_obs()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from .obs_headless import DRIVEN
+
+    if DRIVEN:
+        terminalreporter.section("real OBS builds driven")
+        for version in sorted(set(DRIVEN)):
+            terminalreporter.write_line(f"{version[0]}: {version[1]} ({DRIVEN.count(version)} OBS runs)")
+
+
 @pytest.fixture(autouse=True)
 def private_template_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test learns digits from scratch, never from (or into) the user's own store."""

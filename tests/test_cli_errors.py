@@ -56,3 +56,23 @@ def test_tesseract_not_installed(frames_dir: Path, tmp_path: Path) -> None:
         "read", frame, "--engine", "pytesseract", env={**env, "PYTHONPATH": str(Path(sys.executable).parent)}
     )
     _assert_clean_error(result, "Tesseract is not installed")
+
+
+def test_the_websocket_password_need_not_be_on_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    from ddrcore.cli import PASSWORD_VARIABLE, _websocket_password
+
+    from .conftest import ROOT
+
+    monkeypatch.setenv(PASSWORD_VARIABLE, "from the environment")
+    assert _websocket_password(None) == "from the environment"
+    # '-' asks; with no terminal (a new session has none) it reads one line of standard input.
+    asked = subprocess.run(
+        [sys.executable, "-c", "from ddrcore.cli import _websocket_password as p; print(repr(p('-')))"],
+        input="typed secret\n", capture_output=True, text=True, cwd=ROOT, start_new_session=True, timeout=30,
+        check=False,
+    )  # fmt: skip
+    assert asked.stdout.strip().splitlines()[-1] == "'typed secret'", asked.stderr
+    assert "typed secret" not in asked.stderr

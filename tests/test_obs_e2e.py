@@ -15,7 +15,7 @@ from ddrcore.profiles import load_profile
 
 from .conftest import ROOT
 from .display import show, virtual_display
-from .obs_headless import running_obs
+from .obs_headless import ObsBuild, running_obs
 
 SCREEN = (1920, 1080)
 GAME = (1280, 720)
@@ -45,10 +45,10 @@ def script_settings(profile: str, interval_ms: int, **extra: object) -> dict[str
     return settings | extra
 
 
-def obs_with_scenes(display: str, home: Path, settings: dict[str, object], **options: Any) -> Any:
+def obs_with_scenes(obs: ObsBuild, display: str, home: Path, settings: dict[str, object], **options: Any) -> Any:
     """A real OBS with the tests' three scenes (tied first) and text source, running obs_ddr.py."""
     return running_obs(
-        display, home, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings, **options
+        obs, display, home, list(SCENES.values()), SCENES["tie"], "Leader", ROOT / "obs_ddr.py", settings, **options
     )
 
 
@@ -93,14 +93,14 @@ def _collapse(values: list[str]) -> list[str]:
     return [v for i, v in enumerate(values) if i == 0 or values[i - 1] != v]
 
 
-def test_obs_follows_the_leader_of_a_real_match(tmp_path: Path) -> None:
+def test_obs_follows_the_leader_of_a_real_match(obs_build: ObsBuild, tmp_path: Path) -> None:
     settings = script_settings("stepmania", 33, enabled=True, monitor=1)
     truth = _truth()
     true_scores = {"p1": {p1 for _, p1, _ in truth}, "p2": {p2 for _, _, p2 in truth}}
 
     with (
         virtual_display(*SCREEN) as display,
-        obs_with_scenes(display, tmp_path, settings) as (client, log_path, _),
+        obs_with_scenes(obs_build, display, tmp_path, settings) as (client, log_path, _),
     ):
         time.sleep(3)  # the script loads with the scene collection
         with show(display, DEMO_CLIP, *GAME, loop=False) as player:
@@ -130,7 +130,7 @@ def test_obs_follows_the_leader_of_a_real_match(tmp_path: Path) -> None:
     assert texts[-1] == "", "after the song ends no score is on screen: the idle text (empty) shows"
 
 
-def test_obs_finds_the_score_regions_by_itself(tmp_path: Path) -> None:
+def test_obs_finds_the_score_regions_by_itself(obs29: ObsBuild, tmp_path: Path) -> None:
     """The regions start wrong (an empty part of the screen); the "find score regions" hotkey
     (the same code as the button), pressed through obs-websocket, puts them right."""
     settings: dict[str, object] = {
@@ -142,7 +142,7 @@ def test_obs_finds_the_score_regions_by_itself(tmp_path: Path) -> None:
     observed: list[str] = []
     with (
         virtual_display(*SCREEN) as display,
-        obs_with_scenes(display, tmp_path, settings) as (client, log_path, _),
+        obs_with_scenes(obs29, display, tmp_path, settings) as (client, log_path, _),
     ):
         time.sleep(3)
         with show(display, DEMO_CLIP, *GAME, loop=False) as player:

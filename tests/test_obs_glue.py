@@ -481,3 +481,20 @@ def test_moving_a_region_keeps_the_engine_and_the_match(obs: Harness, screen: Sc
         shown.add(obs.fake.text_of("Leader"))
         time.sleep(0.02)
     assert shown == {f"Player 1 leads by {P1_SCORE - P2_SCORE:,}"}, shown
+
+
+def test_a_venv_of_another_python_is_one_line_and_stays_off_the_path(
+    obs: Harness, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    venv = tmp_path / "venv"
+    site = venv / "lib" / "python3.99" / "site-packages"
+    site.mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("version = 3.99.0\n")
+    monkeypatch.setenv("OBS_DDR_VENV", str(venv))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    obs.start()
+    line = obs.status()
+    assert line.startswith(f"The packages in {venv} are for Python 3.99, but this OBS runs Python 3.")
+    assert len(obs.fake.logged("are for Python 3.99")) == 1
+    assert str(site) not in sys.path
+    assert obs.module.script.core is None

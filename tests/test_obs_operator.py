@@ -21,6 +21,7 @@ from ddrcore.synth import Degradation, degrade, encode_video
 from . import realfont
 from .conftest import TwoSongs
 from .display import virtual_display
+from .obs_headless import ObsBuild
 from .test_obs_e2e import SCENES, SCREEN, obs_with_scenes, script_settings
 from .test_obs_source import CAPTURE_COST, CAPTURE_LIMIT_US
 from .test_obs_threads import WATCHER
@@ -69,7 +70,7 @@ def _p1_always_ahead(path: Path, seconds: float, size: tuple[int, int]) -> None:
     encode_video(path, size, FPS, frames())
 
 
-def test_overrides_by_hotkey_in_a_real_obs(frames_dir: Path, tmp_path: Path) -> None:
+def test_overrides_by_hotkey_in_a_real_obs(obs_build: ObsBuild, frames_dir: Path, tmp_path: Path) -> None:
     """Also a 1080p source: the profile's regions (all 0) follow its size, and the graphics
     thread's cost per read at 1080p is measured."""
     video = tmp_path / "p1-ahead.mp4"
@@ -82,7 +83,13 @@ def test_overrides_by_hotkey_in_a_real_obs(frames_dir: Path, tmp_path: Path) -> 
     with (
         virtual_display(*SCREEN) as display,
         obs_with_scenes(
-            display, tmp_path, settings, more_scripts=(WATCHER,), inputs=(_media(video, looping=True),), fps=FPS
+            obs_build,
+            display,
+            tmp_path,
+            settings,
+            more_scripts=(WATCHER,),
+            inputs=(_media(video, looping=True),),
+            fps=FPS,
         ) as (
             client,
             log_path,
@@ -140,7 +147,7 @@ def _chart_picture(client: Any) -> bytes:
     return base64.b64decode(shot.split(",", 1)[1])
 
 
-def test_chart_summary_and_song_log_in_a_real_obs(two_songs: TwoSongs, tmp_path: Path) -> None:
+def test_chart_summary_and_song_log_in_a_real_obs(obs_build: ObsBuild, two_songs: TwoSongs, tmp_path: Path) -> None:
     video, truth, finals = two_songs.video, two_songs.truth, two_songs.finals
     logs = tmp_path / "logs"
     settings = script_settings(
@@ -151,7 +158,13 @@ def test_chart_summary_and_song_log_in_a_real_obs(two_songs: TwoSongs, tmp_path:
     with (
         virtual_display(*SCREEN) as display,
         obs_with_scenes(
-            display, tmp_path, settings, more_scripts=(WATCHER,), inputs=(_media(video, looping=False), chart), fps=FPS
+            obs_build,
+            display,
+            tmp_path,
+            settings,
+            more_scripts=(WATCHER,),
+            inputs=(_media(video, looping=False), chart),
+            fps=FPS,
         ) as (
             client,
             log_path,

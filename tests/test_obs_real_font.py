@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import realfont
 from .display import show, virtual_display
+from .obs_headless import ObsBuild
 from .test_obs_e2e import (
     GAME,
     HOLD_MS,
@@ -26,13 +27,13 @@ LEAD_IN_S = 4.0  # the 0 - 0 before the song's first step, longer than the playe
 TEXT_FORMAT = "{leader} leads by {margin}"
 
 
-def test_a_real_font_ddr_song_in_obs(frames_dir: Path, tmp_path: Path) -> None:
+def test_a_real_font_ddr_song_in_obs(obs29: ObsBuild, frames_dir: Path, tmp_path: Path) -> None:
     video = tmp_path / "ddr-song.mp4"
     truth = realfont.write_song_video(video, 50, 30, seed=4, lead_in_s=LEAD_IN_S)
     settings = script_settings("ddr-world", 50, tie_text="Tie", text_format=TEXT_FORMAT)
     with (
         virtual_display(*SCREEN) as display,
-        obs_with_scenes(display, tmp_path, settings, more_scripts=(WATCHER,)) as (client, log_path, _),
+        obs_with_scenes(obs29, display, tmp_path, settings, more_scripts=(WATCHER,)) as (client, log_path, _),
     ):
         time.sleep(3)
         with show(display, video, *GAME, loop=False) as player:

@@ -15,12 +15,13 @@ from typing import Any
 from . import realfont
 from .conftest import ROOT
 from .display import virtual_display
-from .obs_headless import running_obs
+from .obs_headless import ObsBuild, running_obs
 from .test_obs_e2e import HOLD_MS, SCENES, SCREEN, _collapse, _leaders_that_hold, obs_with_scenes, script_settings
 from .test_obs_threads import WATCHER
 
 INTERVAL_MS = 33  # 30 reads/s: as fast as a 30 fps source gives new frames
 LEAD_IN_S = 3.0
+PASSWORD = "obs-ddr test password"  # obs-websocket asks for it in the watch test
 # What a lead change may take to reach the stream: the hold, two reads, and 0.3 s for OBS
 # (measured here, 2 cores, software OpenGL: median 1.20-1.23 s, max 1.23-1.27 s, against
 # 1.37 s; the first change comes while the digits are still being learned from nothing, a
@@ -52,7 +53,7 @@ def _text(client: Any) -> str:
     return str(client.get_input_settings("Leader").input_settings.get("text", ""))
 
 
-def test_obs_reads_a_media_source_with_nothing_on_screen(frames_dir: Path, tmp_path: Path) -> None:
+def test_obs_reads_a_media_source_with_nothing_on_screen(obs_build: ObsBuild, frames_dir: Path, tmp_path: Path) -> None:
     video = tmp_path / "ddr-song.mp4"
     seconds = 36.0
     truth = realfont.write_song_video(video, seconds, 30, seed=6, lead_in_s=LEAD_IN_S)
@@ -63,7 +64,9 @@ def test_obs_reads_a_media_source_with_nothing_on_screen(frames_dir: Path, tmp_p
     observed: list[tuple[float, str, str]] = []
     with (
         virtual_display(*SCREEN) as display,
-        obs_with_scenes(display, tmp_path, settings, more_scripts=(WATCHER,), inputs=(_media(video),), fps=30) as (
+        obs_with_scenes(
+            obs_build, display, tmp_path, settings, more_scripts=(WATCHER,), inputs=(_media(video),), fps=30
+        ) as (
             client,
             log_path,
             _,
@@ -190,7 +193,9 @@ def _latencies(
     return out
 
 
-def test_watch_on_another_machine_drives_obs_over_websocket(frames_dir: Path, tmp_path: Path) -> None:
+def test_watch_on_another_machine_drives_obs_over_websocket(
+    obs_build: ObsBuild, frames_dir: Path, tmp_path: Path
+) -> None:
     """`ddrcore watch --source FILE --obs HOST:PORT`: the reading runs outside OBS (as on a
     second PC) and drives OBS's text source and scenes through a real-font song."""
     import os
@@ -202,14 +207,17 @@ def test_watch_on_another_machine_drives_obs_over_websocket(frames_dir: Path, tm
     observed: list[tuple[str, str]] = []
     with (
         virtual_display(*SCREEN) as display,
-        running_obs(display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", WATCHER, {}) as (client, _, _),
+        running_obs(
+            obs_build, display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", WATCHER, {}, password=PASSWORD
+        ) as (client, _, _),
     ):
         command = [
             sys.executable, "-m", "ddrcore", "watch", "--source", str(video), "--profile", "ddr-world",
             "--interval-ms", str(INTERVAL_MS), "--obs", "127.0.0.1:4455", "--text-source", "Leader",
             "--scene-p1", SCENES["p1"], "--scene-p2", SCENES["p2"], "--scene-tie", SCENES["tie"],
         ]  # fmt: skip
-        env = {**os.environ, "OBS_DDR_DATA": str(tmp_path / "store")}
+        # The password comes from the environment, never the command line (visible in `ps`).
+        env = {**os.environ, "OBS_DDR_DATA": str(tmp_path / "store"), "OBS_WEBSOCKET_PASSWORD": PASSWORD}
         watcher = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             deadline = time.monotonic() + 60

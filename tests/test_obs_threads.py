@@ -14,7 +14,7 @@ from ddrcore.assets import DEMO_CLIP
 
 from .conftest import ROOT
 from .display import show, virtual_display
-from .obs_headless import obs_process_figures
+from .obs_headless import ObsBuild, obs_process_figures
 from .test_obs_e2e import (
     GAME,
     HOLD_MS,
@@ -54,12 +54,13 @@ def _screenshot(client: Any, scene: str) -> str:
     return str(client.get_source_screenshot(scene, "jpg", 160, 90, 50).image_data)
 
 
-def test_scene_switches_beside_a_frontend_event_script_never_freeze_obs(tmp_path: Path) -> None:
+def test_scene_switches_beside_a_frontend_event_script_never_freeze_obs(obs_build: ObsBuild, tmp_path: Path) -> None:
     observed: list[tuple[str, str]] = []
     pictures: list[str] = []
     with (
         virtual_display(*SCREEN) as display,
         obs_with_scenes(
+            obs_build,
             display,
             tmp_path,
             _settings(interval_ms=50),
@@ -111,7 +112,7 @@ def test_scene_switches_beside_a_frontend_event_script_never_freeze_obs(tmp_path
     assert changes >= 0.8 * (len(pictures) - 1), f"{changes} changes in {len(pictures)} screenshots"
 
 
-def test_soak_memory_and_threads_stay_flat(tmp_path: Path) -> None:
+def test_soak_memory_and_threads_stay_flat(obs29: ObsBuild, tmp_path: Path) -> None:
     """Reading at 30 reads/s while a match loops: OBS's resident memory and thread count
     stay flat, and the script logs no warning. OBS_DDR_SOAK_S makes it longer by hand."""
     import os
@@ -121,6 +122,7 @@ def test_soak_memory_and_threads_stay_flat(tmp_path: Path) -> None:
     with (
         virtual_display(*SCREEN) as display,
         obs_with_scenes(
+            obs29,
             display,
             tmp_path,
             _settings(interval_ms=33),
