@@ -5,9 +5,10 @@ One definition for the live stream and for ``analyze`` (a VOD says what the stre
 both feed :class:`Momentum` the tracker's state after each read. Pure Python (no NumPy),
 like the tracker below it.
 
-A song begins when both scores appear and ends when they are gone (a results screen or a
-menu), or, for games whose scores only grow, when a score falls (the next song began
-without a screen between).
+A song begins when both scores appear and ends when the tracker lets them go (a results
+screen or a menu: its rules are in seconds, so a song ends alike at any read rate), or, for
+games whose scores only grow, when a score falls (the next song began without a screen
+between).
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ PACE_WINDOW_S = 5.0
 MIN_SONG_S = 5.0
 # A catch-up further out than this is no prediction at a few seconds' pace: it is not shown.
 CATCH_UP_MAX_S = 60.0
-# Reads without scores in a row that end a song: the first read after the reader recovered
-# from a problem has no scores yet (the tracker needs two), and is no results screen.
-_GONE_READS = 2
 # A song's curve keeps at most this many reads (an hour at 30 reads/s); past it every other
 # read is dropped, so a screen whose scores never go away cannot grow memory without end.
 _CURVE_READS = 108_000
@@ -129,7 +127,6 @@ class Momentum:
         self.stats = MatchStats()
         self._song: _Song | None = None
         self._pace: deque[Sample] = deque()
-        self._gone = 0
 
     @classmethod
     def for_game(cls, motion: MotionRule, pace_window_s: float = PACE_WINDOW_S) -> Momentum:
@@ -150,8 +147,7 @@ class Momentum:
         ended: SongResult | None = None
         song = self._song if self.stats.in_song else None
         scored = lead.p1 is not None and lead.p2 is not None
-        self._gone = 0 if scored else self._gone + 1
-        if song is not None and (self._gone >= _GONE_READS or (scored and self._new_song(song, lead))):
+        if song is not None and (not scored or self._new_song(song, lead)):
             ended = self._end(song)
             song = None
         if not scored:

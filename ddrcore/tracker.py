@@ -19,9 +19,11 @@ from .scores import Leader, Score, leader_of, margin_of
 
 # A new score is believed when this many recent reads agree on it (one misread is outvoted).
 _VOTERS = 3
-# Both scores gone at once is a screen change (results, menu), not something covering one
-# score: drop them after this many reads in a row instead of waiting ``lost_s``.
-_SCREEN_CHANGE_READS = 2
+# Both scores gone at once for this long is a screen change (results, menu), not something
+# covering one score: drop them then instead of waiting ``lost_s``. Longer than a capture
+# hiccup (a few dropped frames: 0.1-0.2 s), far shorter than a results screen (seconds); in
+# seconds, so a read every 33 ms and one every second agree (test_tracker).
+SCREEN_CHANGE_S = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,8 @@ class TrackState:
     lead: LeadState = field(default_factory=LeadState)
     pending: Leader | None = None
     pending_since_s: float = 0.0
-    both_missing: int = 0
+    # Since when both scores have been gone (None while either is on screen).
+    both_missing_since_s: float | None = None
     # Who the reads themselves (before the vote) have shown leading, and since when: a new
     # leader's hold counts from there, not from the read the vote first agreed (a read later).
     seen_leader: Leader | None = None
@@ -102,8 +105,8 @@ def track(
     """
     seen = present if present is not None else (p1 is not None, p2 is not None)
     gone = not seen[0] and not seen[1] and p1 is None and p2 is None
-    both_missing = state.both_missing + 1 if gone else 0
-    if both_missing >= _SCREEN_CHANGE_READS:
+    missing_since = (time_s if state.both_missing_since_s is None else state.both_missing_since_s) if gone else None
+    if missing_since is not None and time_s - missing_since >= SCREEN_CHANGE_S:
         t1, t2 = PlayerTrack(), PlayerTrack()
     else:
         t1 = _track_player(state.p1, time_s, p1, seen[0], rules)
@@ -115,7 +118,7 @@ def track(
         state = replace(state, seen_leader=shown, seen_since_s=shown_since)
     elif gone:
         state = replace(state, seen_leader=None)
-    return replace(_update_lead(state, time_s, t1, t2, rules, fresh), both_missing=both_missing)
+    return replace(_update_lead(state, time_s, t1, t2, rules, fresh), both_missing_since_s=missing_since)
 
 
 def _track_player(

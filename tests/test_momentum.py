@@ -165,3 +165,26 @@ def test_a_killed_writer_leaves_a_valid_song_log(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name != "songs.csv" and not p.name.endswith(".partial")]
     append_rows(path, [["last", *[""] * 11]])  # a leftover partial file never blocks the next write
     assert list(csv.reader(path.read_text(encoding="utf-8").splitlines()))[-1][0] == "last"
+
+
+def test_two_dropped_frames_at_30_reads_a_second_leave_one_song() -> None:
+    """At 33 ms a read, two reads without scores (two dropped capture frames, 66 ms) in the
+    middle of a 60 s song are no results screen: one song, logged once."""
+    from ddrcore.profiles import load_profile
+    from ddrcore.songlog import song_row
+    from ddrcore.tracker import Tracker, TrackRules
+
+    motion = load_profile("ddr-world").motion
+    tracker, momentum = Tracker(TrackRules(motion, hold_s=1.0)), Momentum.for_game(motion)
+    interval_s, songs = 0.033, []
+    reads = int(60 / interval_s)
+    for i in range(reads + int(3 / interval_s)):  # the song, then 3 s of results screen
+        shown = i < reads and i not in (reads // 2, reads // 2 + 1)
+        p1, p2 = (500 * i, 480 * i) if shown else (None, None)
+        lead = tracker.update(i * interval_s, p1, p2, present=(shown, shown))
+        ended = momentum.update(i * interval_s, lead)
+        songs += [ended] if ended is not None else []
+    assert len(songs) == 1, [(s.start_s, s.duration_s) for s in songs]
+    assert songs[0].duration_s == pytest.approx(60, abs=0.1)
+    row = dict(zip(COLUMNS, song_row(songs[0], load_profile("ddr-world").format, ("P1", "P2"), ""), strict=True))
+    assert row["winner"] == "p1"

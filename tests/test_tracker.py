@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ddrcore.profiles import load_profile
-from ddrcore.tracker import TrackRules, TrackState, track
+from ddrcore.tracker import SCREEN_CHANGE_S, TrackRules, TrackState, track
 
 DDR = TrackRules(load_profile("ddr-world").motion, hold_s=1.0)
 ITG = TrackRules(load_profile("itg-percent").motion, hold_s=1.0)
@@ -42,14 +43,31 @@ def rising_match(draw: st.DrawFn) -> list[tuple[float, int | float | None, int |
 def test_leader_never_changes_faster_than_hold(
     reads: list[tuple[float, int | float | None, int | float | None]],
 ) -> None:
-    states = _run(DDR, reads)
-    change_times = [
-        t
-        for (t, _, _), before, after in zip(reads[1:], states, states[1:], strict=False)
-        if after.lead.leader != before.lead.leader
+    assert _hold_broken(_run(DDR, reads), DDR.hold_s) == []
+
+
+def _hold_broken(states: list[TrackState], hold_s: float) -> list[tuple[float, float]]:
+    """(when a leader took over, when the next one did) for each leader shown less than
+    ``hold_s``. The first leader of a song (after none) is shown at once, by design: only a
+    change from one leader to another counts."""
+    return [
+        (before.lead.since_s, after.lead.since_s)
+        for before, after in itertools.pairwise(states)
+        if before.lead.leader is not None
+        and after.lead.leader not in (None, before.lead.leader)
+        and before.lead.since_s is not None
+        and after.lead.since_s is not None
+        and after.lead.since_s - before.lead.since_s < hold_s - 1e-9
     ]
-    leaders = [s.lead.leader for s in states]
-    assert all(b - a >= DDR.hold_s - 1e-9 for a, b in itertools.pairwise(change_times)) or None in leaders
+
+
+def test_the_hold_check_catches_a_tracker_that_does_not_hold() -> None:
+    """The property above can fail: a tracker with no hold flips on every crossing."""
+    flapping: list[tuple[float, int | float | None, int | float | None]] = [
+        (i * 0.1, 1000 * i + (300 if (i // 3) % 2 else 0), 1000 * i + (0 if (i // 3) % 2 else 300)) for i in range(60)
+    ]
+    assert _hold_broken(_run(replace(DDR, hold_s=0.0), flapping), DDR.hold_s)
+    assert _hold_broken(_run(DDR, flapping), DDR.hold_s) == []
 
 
 @settings(max_examples=200, deadline=None)
@@ -121,9 +139,39 @@ def test_unsure_reads_keep_the_leader_and_gone_scores_clear_it() -> None:
         assert state.lead == replace(kept, fresh=False)  # the same, said to be kept, not read
     state = track(state, 15.0, 150_000, 160_000, DDR, present=(True, True))
     assert state.lead.p2 == kept.p2 or state.lead.leader == "p1"  # one read never changes the leader
-    for i in range(2):
-        state = track(state, 15.25 + i * 0.25, None, None, DDR, present=(False, False))
+    state = track(state, 15.25, None, None, DDR, present=(False, False))
+    assert state.lead.leader == "p1", "gone for a moment (a capture hiccup) keeps the scores"
+    state = track(state, 15.25 + SCREEN_CHANGE_S, None, None, DDR, present=(False, False))
     assert state.lead.leader is None and state.lead.p1 is None
+
+
+def _song_then_gone(interval_s: float, gone_s: float) -> tuple[list[TrackState], float, list[float]]:
+    """A 5 s song read every ``interval_s``, then both scores gone for ``gone_s``: the states
+    while gone, when the scores went, and the times of the reads while gone."""
+    song: list[tuple[float, int | float | None, int | float | None]] = [
+        (i * interval_s, 10000 * i, 8000 * i) for i in range(int(5 / interval_s))
+    ]
+    gone_at = song[-1][0] + interval_s
+    times = [gone_at + k * interval_s for k in range(int(gone_s / interval_s) + 1)]
+    states = _run(DDR, [*song, *((t, None, None) for t in times)])
+    return states[len(song) :], gone_at, times
+
+
+@pytest.mark.parametrize("interval_s", [0.033, 0.1, 0.25])
+def test_a_capture_hiccup_keeps_the_scores_at_any_read_rate(interval_s: float) -> None:
+    """Both scores gone for 0.1 s (three dropped frames at 30 reads/s) is no screen change."""
+    states, _, _ = _song_then_gone(interval_s, 0.1)
+    assert all(s.lead.leader == "p1" for s in states)
+
+
+@pytest.mark.parametrize("interval_s", [0.033, 0.25, 1.0])
+def test_a_screen_change_is_the_same_time_at_any_read_rate(interval_s: float) -> None:
+    """Both scores gone: dropped once they have been gone SCREEN_CHANGE_S (or the slower
+    per-player lost_s, at one read a second), however many reads that spans."""
+    states, gone_at, times = _song_then_gone(interval_s, SCREEN_CHANGE_S + 2 * interval_s)
+    cleared = [t for t, s in zip(times, states, strict=True) if s.lead.leader is None]
+    assert cleared and cleared[0] - gone_at <= max(SCREEN_CHANGE_S + interval_s, DDR.lost_s)
+    assert cleared[0] - gone_at >= min(SCREEN_CHANGE_S, DDR.lost_s - interval_s) - 1e-9
 
 
 def test_unsure_is_not_kept_for_ever() -> None:
