@@ -35,6 +35,11 @@ from .tracker import LeadState, Tracker
 log = logging.getLogger(__name__)
 
 RETRY_S = 1.0
+# A failed read (a dropped capture frame, a busy device, a decoder hiccup) keeps the lead
+# shown and the match followed for this long, and the first retry comes at the usual
+# interval: one hiccup never blanks the text or restarts a new leader's hold. Longer than a
+# retry, short enough that a lead shown through failures is at most this old.
+KEEP_THROUGH_ERRORS_S = 1.0
 # The worker thread's name: a worker of an earlier load of the script (before "Reload
 # Scripts") is found by it, and a new one starts only once that one has ended.
 WORKER_NAME = "obs-ddr reader"
@@ -242,6 +247,7 @@ class LiveReader:
                 t, frame = work.grab()
                 read = work.reader.read_at(frame, regions)
             lead = work.tracker.update(t, read.p1.score, read.p2.score, read.present)
+            work.count_error(ok=True)
             work.count_read(read.p1.score is not None or read.p2.score is not None)
             match, song_message = work.follow_song(config, t, lead)
             status = LiveStatus(lead, match, read.p1, read.p2, work.reader.engine.name, *work.rates())
@@ -256,6 +262,7 @@ class LiveReader:
             log.exception("obs-ddr reader failed")
             work.forget(exc)
             problem = f"internal error: {exc!r} (see the log)"
+        first_error = work.count_error()
         if self._preview_to is not None and frame is None and work.screen is not None:
             try:  # show the user where the regions are, even when they cannot be read
                 frame = work.screen.grab()[1]
@@ -265,9 +272,12 @@ class LiveReader:
         if not message and self._preview_to is not None:
             self._preview_to = None
             message = f"Read now: {problem}"
-        match = self._status.match
-        self._publish(LiveStatus(match=match, problem=problem, engine=self._status.engine, message=message))
-        return max(RETRY_S, config.interval_ms / 1000)
+        kept = self._status.lead if work.erring_for() < KEEP_THROUGH_ERRORS_S else LeadState()
+        lead = replace(kept, fresh=False)
+        self._publish(
+            LiveStatus(lead, self._status.match, problem=problem, engine=self._status.engine, message=message)
+        )
+        return config.interval_ms / 1000 if first_error else max(RETRY_S, config.interval_ms / 1000)
 
     def _locate(self, work: _Work, config: LiveConfig) -> float:
         from .locate import locate
@@ -358,6 +368,8 @@ class _Work:
         self._cpu: deque[tuple[float, float]] = deque()
         self._capture_cpu_s = 0.0
         self._failing_since: float | None = None
+        # Since when every read has failed with an error (None after one that did not).
+        self._erring_since: float | None = None
         self._last_locate = -AUTO_LOCATE_EVERY_S
         self._momentum_for: tuple[str, float] | None = None
         self._format = load_profile(ReadConfig().profile).format
@@ -376,18 +388,19 @@ class _Work:
                 self.screen = self._feeds(config.capture)
             self._captured = config.captured
         previous = self._read_config
-        if self.reader is None or previous is None or previous.how != config.read.how:
+        if previous is None or previous.how != config.read.how or self.tracker is None:
+            # How it reads changed: a new engine and a new match. (A reader closed by an
+            # error is made again below; the match followed so far stays.)
             self._source_size = None
             self._close_reader()
-            self.reader = make_reader(config.read)
             self.tracker = make_tracker(config.read)
-        elif previous != config.read:
-            # Only where to read or the hold changed: the engine (and what it learned) and
-            # the match followed so far stay.
-            if config.read.regions != previous.regions:
-                self.reader.regions, self._source_size = config.read.regions, None
-            if self.tracker is not None:
-                self.tracker.rules = make_tracker(config.read).rules
+        if self.reader is None:
+            self.reader = make_reader(config.read)
+        elif previous is not None and config.read.regions != previous.regions:
+            # Only where to read changed: the engine (and what it learned) stays.
+            self.reader.regions, self._source_size = config.read.regions, None
+        if previous is not None and previous != config.read:
+            self.tracker.rules = make_tracker(config.read).rules  # the hold; the match so far stays
         self._read_config = config.read
         if self._momentum_for != (config.read.profile, config.pace_window_s):
             profile = load_profile(config.read.profile)
@@ -463,8 +476,8 @@ class _Work:
             self._capture_cpu_s += time.thread_time() - started
 
     def forget(self, problem: Exception) -> None:
-        """Drop what the problem shows to be broken; the next step rebuilds it."""
-        self.tracker = make_tracker(self._read_config) if self._read_config else None
+        """Drop what the problem shows to be broken (the capture, the engine); the next step
+        rebuilds it. The tracker stays: a failed read is no evidence about the match."""
         if isinstance(problem, ImageError) or not isinstance(problem, DdrError):
             self._close_screen()
         if isinstance(problem, EngineError) or not isinstance(problem, DdrError):
@@ -482,6 +495,21 @@ class _Work:
     def located(self) -> None:
         self._last_locate = time.monotonic()
         self._failing_since = None
+
+    def count_error(self, ok: bool = False) -> bool:
+        """Note a read that failed with an error (``ok``: one that did not); True for the
+        first error after reads that worked."""
+        if ok:
+            self._erring_since = None
+            return False
+        first = self._erring_since is None
+        if first:
+            self._erring_since = time.monotonic()
+        return first
+
+    def erring_for(self) -> float:
+        """Seconds since every read began failing (0 while they work)."""
+        return 0.0 if self._erring_since is None else time.monotonic() - self._erring_since
 
     def count_failure(self) -> None:
         if self._failing_since is None:

@@ -498,3 +498,29 @@ def test_a_venv_of_another_python_is_one_line_and_stays_off_the_path(
     assert len(obs.fake.logged("are for Python 3.99")) == 1
     assert str(site) not in sys.path
     assert obs.module.script.core is None
+
+
+def test_one_capture_error_leaves_the_text_as_it_was(obs: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ddrcore.capture import ScreenCapture
+    from ddrcore.errors import ImageError
+
+    obs.start(interval_ms=33)
+    expected = f"Player 1 leads by {P1_SCORE - P2_SCORE:,}"
+    assert obs.until(lambda: obs.fake.text_of("Leader") == expected), obs.status()
+    grab, failures = ScreenCapture.grab, []
+
+    def hiccup(self: ScreenCapture, box: Any = None) -> Any:
+        if not failures:
+            failures.append(time.monotonic())
+            raise ImageError("cannot capture the screen: XGetImage failed (injected)")
+        return grab(self, box)
+
+    monkeypatch.setattr(ScreenCapture, "grab", hiccup)
+    shown = []
+    deadline = time.monotonic() + 2.0
+    while time.monotonic() < deadline:
+        obs.fake.run_timers()
+        shown.append(obs.fake.text_of("Leader"))
+        time.sleep(0.01)
+    assert failures, "the capture failed once"
+    assert set(shown) == {expected}, sorted(set(shown))
