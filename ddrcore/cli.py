@@ -293,15 +293,15 @@ def _describe(t: float, s: LeadState, fmt: Any) -> str:
 
 
 def _cmd_learn(args: argparse.Namespace) -> int:
-    from .learn import footage, learn, load_labels
+    from .learn import footage, footage_count, learn, load_labels
 
     profile = load_profile(args.profile)
     regions: dict[Player, Region] | None = None
     if args.p1 and args.p2:
         regions = {"p1": Region.parse(args.p1), "p2": Region.parse(args.p2)}
     labels = load_labels(args.labels) if args.labels else None
-    frames = list(footage(args.footage, max(1, args.every)))
-    report = learn(profile, frames, regions, args.out, labels)
+    every = max(1, args.every)
+    report = learn(profile, footage(args.footage, every), footage_count(args.footage, every), regions, args.out, labels)
     for line in report.lines():
         print(line)
     print(f"wrote {args.out}: load it with --templates {args.out} (or the 'Template file' setting in OBS)")

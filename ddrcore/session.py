@@ -37,13 +37,15 @@ class ReadConfig:
 
     def store_words(self) -> str:
         """Which learned digits are read with, in words (for a status line)."""
-        if self.templates_file:
-            return f"digits from the template file {self.templates_file}"
-        if not self.keep_learned:
-            return "digits learned for this run only"
         from .engines.store import TemplateStore
 
-        return f"digits from your store {TemplateStore(self.profile).path}"
+        own = TemplateStore(self.profile).path
+        if self.templates_file:
+            learned = f"learning into {own}" if self.keep_learned else "learning for this run only"
+            return f"digits from the template file {self.templates_file}, read only; {learned}"
+        if not self.keep_learned:
+            return "digits learned for this run only"
+        return f"digits from your store {own}"
 
     @property
     def regions(self) -> dict[Player, Region] | None:

@@ -524,3 +524,34 @@ def test_one_capture_error_leaves_the_text_as_it_was(obs: Harness, monkeypatch: 
         time.sleep(0.01)
     assert failures, "the capture failed once"
     assert set(shown) == {expected}, sorted(set(shown))
+
+
+@pytest.fixture(scope="module")
+def handed_out_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A StepMania template file as an organiser hands it out: `ddrcore learn` on the real
+    game's clip (the screen here shows StepMania drawn another way: reading it learns more)."""
+    from ddrcore.learn import footage, footage_count, learn
+
+    from .conftest import FRAMES
+
+    clip = [FRAMES / "stepmania" / "match_clip.mp4"]
+    out = tmp_path_factory.mktemp("organiser") / "stepmania-digits.npz"
+    learn(load_profile("stepmania"), footage(clip, 3), footage_count(clip, 3), None, out)
+    return out
+
+
+def test_the_template_file_setting_never_writes_the_file(
+    obs: Harness, monkeypatch: pytest.MonkeyPatch, handed_out_templates: Path, private_template_store: Path
+) -> None:
+    """OBS's Template file setting, then "Reload Scripts" (the engine closes and saves):
+    the file is byte for byte as it was handed out."""
+    before = handed_out_templates.read_bytes()
+    obs.start(templates_file=str(handed_out_templates))
+    expected = f"Player 1 leads by {P1_SCORE - P2_SCORE:,}"
+    assert obs.until(lambda: obs.fake.text_of("Leader") == expected), obs.status()
+    assert "read only" in obs.status()
+    obs.fake.add_text_source("Leader", "")
+    _load_again(obs, monkeypatch)  # "Reload Scripts": the old engine closes (and saves) first
+    assert obs.until(lambda: obs.fake.text_of("Leader") == expected), obs.status()
+    obs.module.script_unload()
+    assert handed_out_templates.read_bytes() == before

@@ -165,3 +165,18 @@ def test_the_command_line_keeps_nothing_unless_asked(tesseract: str, private_tem
     assert store.is_file() and len(TemplateStore(PROFILE, folder=private_template_store).load()) == 10
     glyph_after = run_cli("analyze", str(DEMO_CLIP), "--engine", "glyph", "--learn", "--csv", str(out / "d.csv"))
     assert glyph_after.returncode == 0, glyph_after.stderr
+
+
+def test_the_validation_record_survives_a_save(tmp_path: Path) -> None:
+    from ddrcore.engines.base import FEATURE_SIZE
+
+    path = tmp_path / "digits.npz"
+    samples = {d: [np.full(FEATURE_SIZE**2, int(d) + 1, np.float32)] * 4 for d in "0123456789"}
+    TemplateStore(PROFILE, path=path).save(samples, {"checked": 9, "exact": 9, "wrong": 0, "refused": 0})
+    again = TemplateStore(PROFILE, path=path)
+    more = again.load()
+    more["3"].append(more["3"][0])
+    again.save(more)  # what a learning engine does: no validation of its own
+    last = TemplateStore(PROFILE, path=path)
+    assert len(last.load()["3"]) == 5
+    assert last.validation == {"checked": 9, "exact": 9, "wrong": 0, "refused": 0}

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ..profiles import Profile
-    from .store import TemplateStore
+    from .store import SampleStore
 
 
 def make_engine(
@@ -85,14 +85,15 @@ def tesseract_engine(tesseract_cmd: str | None = None) -> OcrEngine:
         return PytesseractEngine(tesseract_cmd)
 
 
-def _store(profile: Profile, templates: Path | None, keep_learned: bool = True) -> TemplateStore:
+def _store(profile: Profile, templates: Path | None, keep_learned: bool = True) -> SampleStore:
     """The profile's store in the user's data folder (or one for this run only), or the file
-    given (checked now)."""
+    given (checked now), read-only under the user's own store (see LayeredStore)."""
     from .glyph import GlyphLearner
-    from .store import TemplateStore
+    from .store import LayeredStore, TemplateStore
 
+    own = TemplateStore(profile.name, kept=keep_learned)
     if templates is None:
-        return TemplateStore(profile.name, kept=keep_learned)
+        return own
     store = TemplateStore(profile.name, path=templates)
     if not templates.is_file():
         raise EngineError(f"template file {templates} does not exist: make one with 'ddrcore learn'")
@@ -107,7 +108,7 @@ def _store(profile: Profile, templates: Path | None, keep_learned: bool = True) 
     validation = store.validation or {}
     if validation and validation.get("wrong", 0) > 0:
         raise EngineError(f"template file {templates} read wrong scores when it was learned: refused (learn it again)")
-    return store
+    return LayeredStore(store, own)
 
 
 def _glyph_engine(profile: Profile, templates: Path | None = None, keep_learned: bool = True) -> OcrEngine:

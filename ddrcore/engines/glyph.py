@@ -24,7 +24,7 @@ from .base import FEATURE_SIZE, DigitText, OcrEngine
 if TYPE_CHECKING:
     from ..preprocess import Glyphs, Image
     from ..profiles import Profile
-    from .store import TemplateStore
+    from .store import SampleStore
 
 # Matching rules: the one place this stage's thresholds live. Each says why in one line;
 # the evidence is the test named, or the footage grids (tests/test_footage_accuracy.py) and
@@ -312,7 +312,7 @@ def _neighbours_agree(similarity: NDArray[np.float32], label: NDArray[np.intp]) 
     return agrees
 
 
-def load_samples(store: TemplateStore) -> dict[str, list[Feature]]:
+def load_samples(store: SampleStore) -> dict[str, list[Feature]]:
     """The store's samples; a corrupt or foreign store is reported and learning starts afresh
     (the next save replaces it)."""
     try:
@@ -381,7 +381,7 @@ class AutoEngine:
         glyph: GlyphEngine,
         fallback: OcrEngine | None,
         learner: GlyphLearner | None = None,
-        store: TemplateStore | None = None,
+        store: SampleStore | None = None,
     ) -> None:
         self.glyph = glyph
         self.fallback = fallback

@@ -13,7 +13,7 @@ import os
 import sys
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -25,6 +25,17 @@ if TYPE_CHECKING:
     from .base import Feature
 
 FORMAT_VERSION = 1
+
+
+class SampleStore(Protocol):
+    """Where the learning engine loads its samples from and saves what it learned."""
+
+    @property
+    def path(self) -> Path: ...
+
+    def load(self) -> dict[str, list[Feature]]: ...
+
+    def save(self, samples: dict[str, list[Feature]], validation: dict[str, int] | None = None) -> None: ...
 
 
 def default_store_dir() -> Path:
@@ -79,9 +90,11 @@ class TemplateStore:
         """Write atomically: into a temporary file of this writer's own, flushed to disk,
         then put in place in one rename. A crash mid-write leaves the old file, and two
         processes saving at once (OBS and the command line) leave one whole store or the
-        other, never a mix. A store for this run only writes nothing."""
+        other, never a mix. A store for this run only writes nothing. The validation record
+        ``ddrcore learn`` wrote stays unless a new one is given."""
         if not self.kept:
             return
+        validation = validation if validation is not None else self.validation
         labels = [digit for digit, rows in sorted(samples.items()) for _ in rows]
         rows = [row for _, features in sorted(samples.items()) for row in features]
         features = np.stack(rows) if rows else np.zeros((0, FEATURE_SIZE * FEATURE_SIZE), np.float32)
@@ -104,3 +117,35 @@ class TemplateStore:
         if len(labels) != len(features) or not all(str(label) in "0123456789" and label for label in labels.tolist()):
             return "has labels that are not digits"
         return ""
+
+
+class LayeredStore:
+    """A template file handed to us (``ddrcore learn`` made it; an organiser hands it out),
+    read-only, with the user's own store layered over it: what is learned on top goes into
+    the user's store, never into the file. Loads as the file's samples, then the user's;
+    saves only the samples beyond the file's."""
+
+    def __init__(self, file: TemplateStore, own: TemplateStore) -> None:
+        self.file, self.own = file, own
+        self.path = own.path  # where learning is written (the file never is)
+        self._from_file: dict[str, int] = {}
+
+    @property
+    def validation(self) -> dict[str, int] | None:
+        return self.file.validation
+
+    def describe(self) -> str:
+        return f"template file {self.file.path} (read only), learning into {self.own.describe()}"
+
+    def load(self) -> dict[str, list[Feature]]:
+        base = self.file.load()
+        self._from_file = {digit: len(rows) for digit, rows in base.items()}
+        try:
+            own = self.own.load()
+        except TemplateStoreError:
+            own = {}  # the user's store is theirs to rebuild; the file still reads
+        return {digit: [*base.get(digit, []), *own.get(digit, [])] for digit in sorted({*base, *own})}
+
+    def save(self, samples: dict[str, list[Feature]], validation: dict[str, int] | None = None) -> None:
+        learned = {digit: rows[self._from_file.get(digit, 0) :] for digit, rows in samples.items()}
+        self.own.save({digit: rows for digit, rows in learned.items() if rows})
