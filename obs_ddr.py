@@ -11,6 +11,7 @@ object is written only on OBS's UI thread, where OBS itself edits it.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -20,12 +21,11 @@ from typing import Any
 
 import obspython as obs
 
+from ddrcore.logs import FailureLog
 from ddrcore.settings import DEFAULTS, HOTKEYS, OVERRIDE_BUTTONS, OVERRIDE_HOTKEYS, SETTINGS, Setting
 
 HERE = Path(__file__).resolve().parent
 TEXT_SOURCE_KINDS = ("text_ft2_source", "text_ft2_source_v2", "text_gdiplus", "text_gdiplus_v2", "text_gdiplus_v3")
-PREVIEW = Path(tempfile.gettempdir()) / "obs-ddr-preview.png"
-CHART = Path(tempfile.gettempdir()) / "obs-ddr-chart.png"
 LEVELS = {"info": obs.LOG_INFO, "warning": obs.LOG_WARNING, "error": obs.LOG_ERROR}
 
 
@@ -47,20 +47,22 @@ def log(level: int, message: str) -> None:
     obs.script_log(level, f"obs-ddr: {message}")
 
 
-_FAILURES_LOGGED: set[str] = set()
+FAILURES = FailureLog()
 
 
 def each(part: Callable[..., Any], *args: Any) -> Any:
-    """Run one part (a callback, a part of the tick); a failure is logged once per distinct
-    message and never raised into OBS."""
+    """Run one part (a callback, a part of the tick); a failure is never raised into OBS, and
+    logged when it starts and when it comes back (see FailureLog)."""
+    name = getattr(part, "__name__", "a part")
     try:
-        return part(*args)
+        result = part(*args)
     except Exception as exc:
-        text = f"{getattr(part, '__name__', 'a part')} failed: {exc!r}"
-        if text not in _FAILURES_LOGGED:
-            _FAILURES_LOGGED.add(text)
-            log(obs.LOG_ERROR, text)
+        line = FAILURES.failed(name, repr(exc))
+        if line:
+            log(obs.LOG_ERROR, line)
         return None
+    FAILURES.worked(name)
+    return result
 
 
 def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
@@ -124,6 +126,9 @@ class Script:
         self.core: Any = None  # ddrcore.script.ScriptCore
         self.missing = ""
         self.hotkey_ids: dict[str, Any] = {}
+        # This load's own folder for the chart and the preview: two OBS instances or profiles
+        # never write each other's files. Removed at unload.
+        self.scratch: Path | None = None
 
     def load(self, settings: Any) -> None:
         self.settings = settings
@@ -149,7 +154,10 @@ class Script:
         if self.core is None:
             from ddrcore.script import ScriptCore
 
-            self.core = ScriptCore(ObsApi(), native_frontend, CHART, PREVIEW)
+            if self.scratch is None:
+                self.scratch = Path(tempfile.mkdtemp(prefix="obs-ddr-"))
+            chart, preview = self.scratch / "obs-ddr-chart.png", self.scratch / "obs-ddr-preview.png"
+            self.core = ScriptCore(ObsApi(), native_frontend, chart, preview)
         interval_ms = self.core.configure(setting_values(settings))
         obs.timer_add(on_tick, interval_ms)
 
@@ -161,6 +169,9 @@ class Script:
         for name in list(self.hotkey_ids):
             obs.obs_hotkey_unregister(HOTKEY_CALLBACKS[name])
             del self.hotkey_ids[name]
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)  # a reader still finishing may write once more
+            self.scratch = None
         # "Reload Scripts" re-imports only this file: make it re-import the core too.
         for name in [n for n in sys.modules if n == "ddrcore" or n.startswith("ddrcore.")]:
             del sys.modules[name]

@@ -18,6 +18,7 @@ from .capture import ScreenCapture, load_image, video_frame_count, video_frames
 from .engines.base import ENGINE_NAMES
 from .errors import DdrError
 from .momentum import PACE_WINDOW_S, MatchStats, Momentum, SongResult
+from .override import OVERRIDE_S
 from .parse import format_score
 from .profiles import Player, ScoreFormat, load_profile, profile_names
 from .reader import FrameRead, ScoreRead
@@ -137,6 +138,7 @@ def _watch_parser(sub: Any, common: Any) -> None:
     p.add_argument("--p1-name", default="Player 1")
     p.add_argument("--p2-name", default="Player 2")
     p.add_argument("--summary-format", default="", help="the text after a song, e.g. '{winner} wins by {margin}'")
+    p.add_argument("--override-s", type=float, default=OVERRIDE_S, help="how long a forced leader lasts (seconds)")
     p.add_argument("--pace-window-s", type=float, default=PACE_WINDOW_S, help="momentum is measured over this long")
     p.add_argument("--log-dir", type=Path, help="append each finished song to songs.csv in this folder")
     common(p)
@@ -311,7 +313,7 @@ def _cmd_learn(args: argparse.Namespace) -> int:
 def _cmd_watch(args: argparse.Namespace) -> int:
     from .live import LiveConfig
     from .present import SceneChoice, Wording
-    from .watch import Watch
+    from .watch import COMMANDS, Watch
 
     names = (args.p1_name, args.p2_name)
     wording = Wording(args.text_format, args.tie_text, args.idle_text, *names, args.summary_format)
@@ -322,11 +324,12 @@ def _cmd_watch(args: argparse.Namespace) -> int:
         read, args.monitor, args.interval_ms, capture=args.source or "screen",
         pace_window_s=args.pace_window_s, log_dir=log_dir, names=names,
     )  # fmt: skip
-    watch = Watch(live, wording, scenes)
+    watch = Watch(live, wording, scenes, args.override_s)
     if args.obs:
         watch.drive(args.obs, _websocket_password(args.password), args.text_source)
+        print(f"overrides: type {', '.join(COMMANDS)} then Enter", file=sys.stderr, flush=True)
     fmt = load_profile(args.profile).format
-    for t, lead in watch.run(args.seconds):
+    for t, lead in watch.run(args.seconds, sys.stdin if args.obs else None):
         print(_describe(t, lead, fmt), flush=True)
     return 0
 

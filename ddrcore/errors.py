@@ -15,6 +15,11 @@ class ImageError(DdrError):
     """An image or video could not be opened or decoded."""
 
 
+class SourceEndedError(ImageError):
+    """A video file played to its end: no more frames will come (a device or stream that
+    stops sending is an ImageError: it may come back)."""
+
+
 class ProfileError(DdrError):
     """An unknown or malformed game profile."""
 

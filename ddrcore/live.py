@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .capture import ScreenCapture
-from .errors import DdrError, EngineError, ImageError, RegionError
+from .errors import DdrError, EngineError, ImageError, RegionError, SourceEndedError
 from .live_chart import ChartStyle, draw_live_chart, write_live_chart
 from .momentum import PACE_WINDOW_S, MatchStats, Momentum, SongResult
 from .parse import format_score, plain_score
@@ -111,6 +111,8 @@ class LiveStatus:
     # ``located_seq`` grows with each find, so a reader of the status can apply it once.
     located: tuple[Region, Region] | None = None
     located_seq: int = 0
+    # The capture was a video file and it has ended (its last song is finished and logged).
+    ended: bool = False
 
 
 class Capture(Protocol):
@@ -254,6 +256,12 @@ class LiveReader:
             message = self._preview(config, frame, {"p1": read.p1, "p2": read.p2}, "") if frame is not None else ""
             self._publish(replace(status, message=message or song_message, problem=work.output_problem))
             return config.interval_ms / 1000
+        except SourceEndedError as exc:
+            message = work.finish_song(config) or str(exc)
+            self._publish(
+                LiveStatus(match=work.momentum.stats, engine=self._status.engine, message=message, ended=True)
+            )
+            return max(RETRY_S, config.interval_ms / 1000)
         except DdrError as exc:
             work.forget(exc)
             work.count_failure()
@@ -262,6 +270,11 @@ class LiveReader:
             log.exception("obs-ddr reader failed")
             work.forget(exc)
             problem = f"internal error: {exc!r} (see the log)"
+        return self._failed(work, config, frame, problem)
+
+    def _failed(self, work: _Work, config: LiveConfig, frame: Image | None, problem: str) -> float:
+        """Publish a failed read: the problem, with the lead kept through a hiccup (see
+        KEEP_THROUGH_ERRORS_S); how long to wait before the next."""
         first_error = work.count_error()
         if self._preview_to is not None and frame is None and work.screen is not None:
             try:  # show the user where the regions are, even when they cannot be read
@@ -411,7 +424,14 @@ class _Work:
     def follow_song(self, config: LiveConfig, t: float, lead: LeadState) -> tuple[MatchStats, str]:
         """Momentum after this read; a finished song is logged, the chart redrawn when due.
         The message says what was logged ("" when nothing was)."""
-        ended = self.momentum.update(t, lead, time.time())
+        return self.momentum.stats, self._finished(config, self.momentum.update(t, lead, time.time()))
+
+    def finish_song(self, config: LiveConfig) -> str:
+        """End the song being played (a video file ended on it): logged, its chart drawn.
+        What was logged ("" when nothing was)."""
+        return self._finished(config, self.momentum.finish())
+
+    def _finished(self, config: LiveConfig, ended: SongResult | None) -> str:
         message = ""
         if ended is not None:
             try:
@@ -422,7 +442,7 @@ class _Work:
             self._draw_chart(config, force=ended is not None)
         except DdrError as exc:
             self._chart_problem = str(exc)
-        return self.momentum.stats, message
+        return message
 
     @property
     def output_problem(self) -> str:

@@ -1,13 +1,16 @@
 """The latest read -> what to show now: the text and the leader whose scene to cut to, with
 the operator's override on top. One rule for the OBS script and for ``watch``.
 
-:meth:`Presenter.press` may be called from any thread (OBS's hotkey thread): it replaces one
-immutable value. Everything else runs on the thread that applies the results.
+:meth:`Presenter.press` may be called from any thread (OBS's hotkey thread). The override is
+one immutable value, replaced under a lock held only for that replacement, so a press and an
+override running out at the same moment never lose the press. Everything else runs on the
+thread that applies the results.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 from .momentum import MatchStats
 from .override import Action, Override, describe, in_force, press
@@ -27,6 +30,15 @@ class Showing:
     keep_scene: bool = False
 
 
+@dataclass
+class _OverrideCell:
+    """The operator's override, replaced only under ``lock`` (held for the replacement alone)."""
+
+    override: Override | None = None
+    revision: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 class Presenter:
     def __init__(
         self, wording: Wording, fmt: ScoreFormat, override_s: float, previous: Presenter | None = None
@@ -35,21 +47,29 @@ class Presenter:
         self.wording, self.format, self.override_s = wording, fmt, override_s
         # Templates that cannot be filled in give no text (the settings say why), only scenes.
         self.texts_ok = not wording.problem(fmt)
-        self._override: Override | None = previous._override if previous is not None else None
-        # Grows with each press and when an override runs out: the result must be applied
-        # again even when no new read came.
-        self.revision = 0
+        # Shared with the presenter before a settings edit: a press on either counts.
+        self._cell: _OverrideCell = previous._cell if previous is not None else _OverrideCell()
+
+    @property
+    def revision(self) -> int:
+        """Grows with each press and when an override runs out: the result must be applied
+        again even when no new read came."""
+        return self._cell.revision
 
     def press(self, action: Action, now_s: float) -> None:
-        self._override = press(self._override, action, now_s, self.override_s)
-        self.revision += 1
+        cell = self._cell
+        with cell.lock:
+            cell.override = press(cell.override, action, now_s, self.override_s)
+            cell.revision += 1
 
     def override(self, now_s: float) -> Override | None:
-        current = in_force(self._override, now_s)
-        if current is None and self._override is not None:
-            self._override = None
-            self.revision += 1
-        return current
+        cell = self._cell
+        with cell.lock:
+            current = in_force(cell.override, now_s)
+            if current is None and cell.override is not None:
+                cell.override = None  # it ran out (a press made since would be in force)
+                cell.revision += 1
+            return current
 
     def showing(self, lead: LeadState, stats: MatchStats, now_s: float) -> Showing:
         current = self.override(now_s)

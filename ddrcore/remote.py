@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 # Between two attempts to reach an OBS that is not answering.
 RECONNECT_EVERY_S = 2.0
+# obs-websocket's answer for a source, input or scene that does not exist.
+RESOURCE_NOT_FOUND = 600
 
 
 class RemoteObs:
@@ -79,8 +81,18 @@ class RemoteObs:
             except Exception:  # already gone
                 log.debug("disconnect failed", exc_info=True)
 
-    def set_text(self, source: str, text: str) -> None:
-        self.call("set_input_settings", source, {"text": text}, True)
+    def set_text(self, source: str, text: str) -> bool:
+        """Write ``text`` into the text source: False when OBS has no such source, a
+        DdrError saying why for any other refusal or when OBS cannot be reached."""
+        try:
+            self.call("set_input_settings", source, {"text": text}, True)
+        except DdrError:
+            raise
+        except Exception as exc:  # OBS answered, and refused
+            if getattr(exc, "code", None) == RESOURCE_NOT_FOUND:
+                return False
+            raise DdrError(f"OBS refused to set the text of {source!r}: {exc}") from None
+        return True
 
     def close(self) -> None:
         with self._lock:

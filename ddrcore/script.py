@@ -20,11 +20,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
+from .driver import Driver, Targets
 from .live import LiveReader, LiveStatus
+from .logs import Level, ScriptLog
 from .override import Action
-from .presenter import Presenter, Showing
+from .presenter import Presenter
 from .profiles import load_profile
 from .settings import ScriptConfig, script_config
 from .source_feed import SourceFeed
@@ -32,7 +34,6 @@ from .source_pump import SourcePump
 from .status import ProblemLog, status_words, timing_summary, worker_load
 from .switcher import Frontend, SceneSwitcher
 
-Level = Literal["info", "warning", "error"]
 # Reading an OBS source, the timer runs on every frame: it renders the part a read wants on
 # one frame and maps it on the next, ahead of the read (see source_feed).
 EVERY_FRAME_MS = 1
@@ -70,6 +71,7 @@ class ScriptCore:
         self.reader_started = False
         self.switcher = SceneSwitcher(frontend)
         self.presenter: Presenter | None = None
+        self.driver: Driver | None = None
         # Kept from the first OBS source read until unload (its GPU objects are freed then).
         self.pump: SourcePump | None = None
         self.reading_source = False
@@ -79,8 +81,6 @@ class ScriptCore:
         self.seen = (-1, -1)
         self.seen_message_seq = self.logged_located_seq = self.saved_located_seq = 0
         self.answer, self.answer_at = "", 0.0
-        self.last_text: str | None = None
-        self.wanted_leader: str | None = "unset"
         self.seen_switch: tuple[int, str] | None = None
         # Timer ticks in microseconds by what they did, and the graphics thread's time per
         # picture read from an OBS source (render + map).
@@ -89,6 +89,9 @@ class ScriptCore:
         }
         self.tick_kind = "idle"
         self.next_check_s = 0.0
+        # ddrcore's log lines (from any thread) wait here for the timer to write them.
+        self.script_log = ScriptLog()
+        self.script_log.attach()
 
     # UI thread
 
@@ -110,9 +113,13 @@ class ScriptCore:
             self.switcher.start()
         fmt = load_profile(live.read.profile).format
         self.presenter = Presenter(config.wording, fmt, config.override_s, self.presenter)
+        targets = Targets(config.text_source, config.scenes, config.switch_scenes)
+        if self.driver is None:
+            self.driver = Driver(self.calls, self.switcher, self.presenter)
+        self.driver.configure(self.presenter, targets)
         self.pause_reader()
         self.point_chart_source()
-        self.seen, self.last_text, self.wanted_leader = (-1, -1), None, "unset"
+        self.seen = (-1, -1)
         return live.interval_ms if live.capture == "screen" else EVERY_FRAME_MS
 
     @property
@@ -189,6 +196,8 @@ class ScriptCore:
             self.pump = None
         if any(self.tick_us.values()):
             self.calls.log("info", f"unloaded; {self.tick_summary()}")
+        self.script_log.write_to(self.calls.log)
+        self.script_log.detach()
 
     # Hotkey thread (and buttons): flags only.
 
@@ -205,12 +214,12 @@ class ScriptCore:
 
     # Graphics thread: keep it tiny, and let no part's failure skip the others.
 
-    def tick(self, each: Callable[..., None]) -> None:
+    def tick(self, each: Callable[..., Any]) -> None:
         """Apply the latest result; ``each`` runs one part, logging (not raising) a failure."""
         started = time.perf_counter()
         self.tick_kind = "idle"
-        reader, presenter, config = self.reader, self.presenter, self.config
-        if reader is None or presenter is None or config is None:
+        reader, presenter, config, driver = self.reader, self.presenter, self.config, self.driver
+        if reader is None or presenter is None or config is None or driver is None:
             return
         if not self.reader_started:
             self.reader_started = reader.start()
@@ -225,11 +234,15 @@ class ScriptCore:
                 if started >= self.next_check_s:
                     self.next_check_s = started + _CHECK_EVERY_S
                     each(self.check_targets)
-                showing = presenter.showing(status.lead, status.match, time.monotonic())
-                each(self.apply_text, showing)
-                each(self.apply_scene, showing)
+                showing = driver.showing(status.lead, status.match, time.monotonic())
+                if each(driver.apply_text, showing):
+                    self.tick_kind = "text"
+                if each(driver.apply_scene, showing):
+                    self.tick_kind = "scene"
         each(self.note_switch)
         each(self.report, status.problem)
+        if self.script_log.lines or self.script_log.dropped:
+            each(self.script_log.write_to, self.calls.log)
         self.tick_us[self.tick_kind].append((time.perf_counter() - started) * 1e6)
         if self.reading_source and self.pump is not None:
             self.pump.wake()  # last: the worker's read starts when the tick is done
@@ -254,8 +267,8 @@ class ScriptCore:
         """Notice a text source, scene or image source deleted or renamed since it was chosen."""
         assert self.config is not None
         config, exists = self.config, self.calls.source_exists
-        if config.text_source and not exists(config.text_source):
-            self.text_source_missing()
+        if config.text_source and not exists(config.text_source) and self.driver is not None:
+            self.driver.text_source_missing()
         scenes = {config.scenes.p1, config.scenes.p2, config.scenes.tie} - {""} if config.switch_scenes else set()
         missing = sorted(name for name in scenes if not exists(name))
         if missing:
@@ -264,33 +277,6 @@ class ScriptCore:
             self.problems.pop("scenes", None)
         if config.chart_source and exists(config.chart_source) == ("chart" in self.problems):
             self.point_chart_source()  # gone since it was pointed, or back since it was missing
-
-    def apply_text(self, showing: Showing) -> None:
-        assert self.config is not None
-        text, source = showing.text, self.config.text_source
-        if not source or text is None or text == self.last_text:
-            return
-        if not self.calls.set_text(source, text):
-            self.text_source_missing()
-            return
-        self.problems.pop("text", None)
-        self.last_text = text
-        self.tick_kind = "text"
-
-    def text_source_missing(self) -> None:
-        assert self.config is not None
-        self.problems["text"] = f"text source {self.config.text_source!r} not found: pick one in the settings"
-        self.last_text = None  # write the text again once the source is back
-
-    def apply_scene(self, showing: Showing) -> None:
-        """Hand the leader's scene to the switcher; it checks, at the moment it switches,
-        that the program is still one of our scenes."""
-        assert self.config is not None
-        if not self.config.switch_scenes or showing.keep_scene or showing.leader == self.wanted_leader:
-            return
-        self.switcher.want(showing.leader, self.config.scenes)
-        self.wanted_leader = showing.leader
-        self.tick_kind = "scene"
 
     def note_switch(self) -> None:
         result = self.switcher.result
@@ -308,7 +294,8 @@ class ScriptCore:
 
     def all_problems(self, worker_problem: str) -> list[str]:
         setting_problems = self.config.problems if self.config is not None else []
-        return [p for p in (worker_problem, *setting_problems, *self.problems.values()) if p]
+        text_problem = self.driver.problem if self.driver is not None else ""
+        return [p for p in (worker_problem, *setting_problems, text_problem, *self.problems.values()) if p]
 
     def report(self, worker_problem: str) -> None:
         """Log each problem once when it appears, and once when all are gone."""

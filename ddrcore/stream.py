@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .errors import ImageError
+from .errors import ImageError, SourceEndedError
 from .preprocess import Image
 from .regions import Region
 
@@ -37,7 +37,6 @@ class StreamCapture:
         self._started: float | None = None
         self._index = -1
         self._frame: Image | None = None
-        self.ended = False
 
     @property
     def size(self) -> tuple[int, int]:
@@ -49,8 +48,9 @@ class StreamCapture:
     def _next(self) -> None:
         ok, frame = self._capture.read()
         if not ok:
-            self.ended = True
-            raise ImageError(f"the video source {self.source!r} sends no more frames (ended or unplugged)")
+            if self._is_file:
+                raise SourceEndedError(f"the video {self.source!r} ended")
+            raise ImageError(f"the video source {self.source!r} sends no more frames (unplugged?)")
         self._frame = frame
         self._index += 1
 

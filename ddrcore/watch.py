@@ -1,34 +1,47 @@
 """``ddrcore watch``: the live reader outside OBS (the screen, a capture device, a stream or a
-file), optionally driving an OBS elsewhere over obs-websocket with the script's own rules:
-the text when it changes, scene switches after the hold and only away from our own scenes."""
+file), optionally driving an OBS elsewhere over obs-websocket through the script's own
+driver: the same text, scene and override rules as inside OBS. The operator's overrides are
+typed on standard input (see :data:`COMMANDS`), one per line."""
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TextIO
 
+from .driver import Driver, Targets
 from .errors import DdrError
 from .live import LiveConfig, LiveReader, LiveStatus
+from .override import OVERRIDE_S, Action
 from .present import SceneChoice, Wording
 from .presenter import Presenter
 from .profiles import load_profile
 from .remote import RemoteFrontend, RemoteObs, parse_address
-from .scores import Leader
 from .status import ProblemLog
 from .stream import StreamCapture
 from .switcher import SceneSwitcher
 from .tracker import LeadState
 
-_UNSET = "unset"
+# What the operator types (then Enter) for each override, as the OBS script's hotkeys do.
+COMMANDS: dict[str, Action] = {
+    "1": "p1", "p1": "p1",
+    "2": "p2", "p2": "p2",
+    "t": "tie", "tie": "tie",
+    "f": "freeze", "freeze": "freeze",
+    "a": "automatic", "auto": "automatic", "automatic": "automatic",
+}  # fmt: skip
 
 
 class Watch:
     """Reads live and reports each change of the lead; with :meth:`drive`, shows it in OBS."""
 
-    def __init__(self, config: LiveConfig, wording: Wording, scenes: SceneChoice) -> None:
+    def __init__(
+        self, config: LiveConfig, wording: Wording, scenes: SceneChoice, override_s: float = OVERRIDE_S
+    ) -> None:
         """``config.capture``: "screen", a capture device number, a stream URL or a video file."""
         capture = config.capture
         self.format = load_profile(config.read.profile).format
@@ -37,44 +50,54 @@ class Watch:
             raise DdrError(problem)
         if capture != "screen" and not capture.isdigit() and "://" not in capture and not Path(capture).is_file():
             raise DdrError(f"video {capture} does not exist")
-        self.capture, self.wording, self.scenes = capture, wording, scenes
+        self.capture, self.scenes = capture, scenes
         self.config = replace(config, interval_ms=max(33, config.interval_ms), names=(wording.p1_name, wording.p2_name))
-        self.presenter = Presenter(wording, self.format, 0)
+        self.presenter = Presenter(wording, self.format, override_s)
         self.remote: RemoteObs | None = None
         self.switcher: SceneSwitcher | None = None
-        self.text_source = ""
-        self._last_text: str | None = None
-        self._wanted: Leader | str | None = _UNSET
+        self.driver: Driver | None = None
         self._problems = ProblemLog()
-        self._text_problem = ""
 
     def drive(self, address: str, password: str, text_source: str) -> None:
         remote = RemoteObs(*parse_address(address), password)
-        self.remote, self.text_source = remote, text_source
-        if self.scenes.p1 or self.scenes.p2 or self.scenes.tie:
-            self.switcher = SceneSwitcher(lambda: RemoteFrontend(remote))
+        self.remote = remote
+        self.switcher = SceneSwitcher(lambda: RemoteFrontend(remote))
+        switching = bool(self.scenes.p1 or self.scenes.p2 or self.scenes.tie)
+        self.driver = Driver(remote, self.switcher, self.presenter)
+        self.driver.configure(self.presenter, Targets(text_source, self.scenes, switching))
 
-    def run(self, seconds: float = 0) -> Iterator[tuple[float, LeadState]]:
+    def press(self, action: Action) -> None:
+        """An override, as the OBS script's hotkeys give it (from any thread)."""
+        self.presenter.press(action, time.monotonic())
+
+    def run(self, seconds: float = 0, commands: TextIO | None = None) -> Iterator[tuple[float, LeadState]]:
         """(seconds since the start, the lead) at each change, until ``seconds`` have passed
-        (0: until interrupted, or until a video file ends)."""
+        (0: until interrupted, or until a video file ends). ``commands``: where the operator
+        types overrides (standard input), read on a thread of its own."""
+        if commands is not None:
+            listener = threading.Thread(target=_read_commands, args=(commands, self.press), daemon=True)
+            listener.start()
         reader = LiveReader(self.config, StreamCapture)
         reader.start()
-        started, seen = time.monotonic(), -1
+        started, seen, said = time.monotonic(), (-1, -1), 0
         last: tuple[object, ...] | None = None
         try:
             while not seconds or time.monotonic() - started < seconds:
                 time.sleep(min(0.05, self.config.interval_ms / 2000))
                 status = reader.status
-                if status.seq == seen:
+                if (status.seq, self.presenter.revision) == seen:
                     continue
-                seen = status.seq
+                seen = (status.seq, self.presenter.revision)
                 key = (status.lead.leader,)
                 if key != last:
                     last = key
                     yield time.monotonic() - started, status.lead
                 self._present(status)
-                if "sends no more frames" in status.problem and Path(self.capture).is_file():
-                    break  # the file ended
+                if status.message_seq != said:
+                    said = status.message_seq
+                    print(f"note: {status.message}", file=sys.stderr, flush=True)
+                if status.ended:
+                    break  # the file ended; its last song is logged
         finally:
             reader.stop()
             if self.switcher is not None:
@@ -83,23 +106,28 @@ class Watch:
                 self.remote.close()
 
     def _present(self, status: LiveStatus) -> None:
-        showing = self.presenter.showing(status.lead, status.match, time.monotonic())
-        if self.remote is not None and self.text_source and showing.text is not None:
-            text = showing.text
-            if text != self._last_text:
-                try:
-                    self.remote.set_text(self.text_source, text)
-                    self._last_text, self._text_problem = text, ""
-                except DdrError as exc:
-                    self._text_problem = str(exc)
-                except Exception as exc:  # OBS answered: no such text source
-                    self._text_problem = f"text source {self.text_source!r} not found: {exc}"
-        problems = [status.problem, self._text_problem]
-        if self.switcher is not None:
-            if showing.leader != self._wanted:
-                self.switcher.want(showing.leader, self.scenes)
-                self._wanted = showing.leader
-            if self.switcher.result is not None:
+        problems = [status.problem]
+        driver = self.driver
+        if driver is not None:
+            showing = driver.showing(status.lead, status.match, time.monotonic())
+            driver.apply_text(showing)
+            driver.apply_scene(showing)
+            problems.append(driver.problem)
+            if self.switcher is not None and self.switcher.result is not None:
                 problems.append(self.switcher.result.problem)
         for line in self._problems.update(problems)[0]:
             print(f"problem: {line}", file=sys.stderr, flush=True)
+
+
+def _read_commands(lines: TextIO, press: Callable[[Action], None]) -> None:
+    """Each line the operator types: an override, or a line saying what can be typed."""
+    for line in lines:
+        word = line.strip().lower()
+        if not word:
+            continue
+        action = COMMANDS.get(word)
+        if action is None:
+            print(f"unknown command {word!r}: type {', '.join(COMMANDS)} then Enter", file=sys.stderr, flush=True)
+            continue
+        press(action)
+        print(f"override: {action}", file=sys.stderr, flush=True)

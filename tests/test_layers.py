@@ -22,6 +22,8 @@ PURE = (
     "ddrcore.settings",
     "ddrcore.songlog",
     "ddrcore.dependencies",
+    "ddrcore.logs",
+    "ddrcore.driver",
 )
 
 

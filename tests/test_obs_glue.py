@@ -337,7 +337,7 @@ def test_a_failing_part_of_the_tick_skips_no_other_part(obs: Harness, monkeypatc
         raise RuntimeError("text broke")
 
     obs.start(switch_scenes=True, scene_p1="P1 leads", scene_p2="P2 cam", scene_tie="Tied")
-    monkeypatch.setattr(obs.module.script.core, "apply_text", apply_text)
+    monkeypatch.setattr(obs.module.script.core.driver, "apply_text", apply_text)
     assert obs.until(lambda: obs.fake.program == "P1 leads"), obs.status()  # scenes still switch
     assert obs.until(lambda: bool(obs.fake.logged("scene 'P2 cam' not found"))), obs.fake.logs  # problems still
     assert len(obs.fake.logged("apply_text failed: RuntimeError('text broke')")) == 1
@@ -555,3 +555,79 @@ def test_the_template_file_setting_never_writes_the_file(
     assert obs.until(lambda: obs.fake.text_of("Leader") == expected), obs.status()
     obs.module.script_unload()
     assert handed_out_templates.read_bytes() == before
+
+
+def _tick_for(obs: Harness, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        obs.fake.run_timers()
+        time.sleep(0.02)
+
+
+def test_a_settings_edit_leaves_the_scene_alone_unless_the_scenes_changed(obs: Harness) -> None:
+    """The operator cut to the tie scene by hand while P1 leads; typing in a text setting must
+    not cut back (every keystroke is an update). Choosing another scene does."""
+    obs.fake.add_scene("P1 cam")
+    obs.start(switch_scenes=True, scene_p1="P1 leads", scene_p2="P2 leads", scene_tie="Tied")
+    assert obs.until(lambda: obs.fake.program == "P1 leads"), obs.status()
+    obs.fake.program = "Tied"
+    for typed in ("{", "{leader", "{leader} leads", "{leader} leads by {margin}"):
+        obs.edit(text_format=typed)
+        _tick_for(obs, 0.2)
+    _tick_for(obs, 0.5)
+    assert obs.fake.program == "Tied"
+    obs.edit(scene_p1="P1 cam")
+    assert obs.until(lambda: obs.fake.program == "P1 cam"), obs.status()
+
+
+def test_a_failure_is_logged_when_it_starts_and_when_it_comes_back(
+    obs: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = [True]
+
+    def note_switch() -> None:
+        if broken[0]:
+            raise RuntimeError("switch note broke")
+
+    obs.start()
+    core = obs.module.script.core
+    monkeypatch.setattr(core, "note_switch", note_switch)
+    _tick_for(obs, 0.5)
+    assert len(obs.fake.logged("note_switch failed: RuntimeError('switch note broke')")) == 1
+    broken[0] = False
+    _tick_for(obs, 0.2)
+    broken[0] = True
+    _tick_for(obs, 0.3)
+    assert len(obs.fake.logged("note_switch failed again: RuntimeError('switch note broke')")) == 1
+    assert len(obs.fake.logged("note_switch failed")) == 2, "said twice in all, not once a tick"
+    broken[0] = False
+    _tick_for(obs, 0.2)
+    obs.fake.logs[:] = [entry for entry in obs.fake.logs if " failed" not in entry[1]]  # seen: not a leak
+
+
+def test_the_core_logs_reach_the_script_log_from_any_thread(obs: Harness) -> None:
+    """A ddrcore logger's line from a worker thread reaches OBS's script log, with the
+    script's prefix, written from OBS's timer (script_log is not for other threads)."""
+    import logging
+
+    obs.start()
+    writer = threading.Thread(target=logging.getLogger("ddrcore.live").warning, args=("a worker's warning",))
+    writer.start()
+    writer.join()
+    assert not obs.fake.logged("a worker's warning"), "nothing is written off the timer"
+    obs.fake.run_timers()
+    assert obs.fake.logged("obs-ddr: a worker's warning")
+    level = next(level for level, message in obs.fake.logs if "a worker's warning" in message)
+    assert level == obs.fake.LOG_WARNING
+
+
+def test_each_load_writes_its_own_files(obs: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two OBS profiles or instances never share the chart and preview files; each load's
+    folder goes with it."""
+    obs.start()
+    first = obs.module.script.scratch
+    assert first is not None and first.is_dir()
+    assert obs.module.script.core.chart_file.parent == first
+    _load_again(obs, monkeypatch)
+    second = obs.module.script.scratch
+    assert second is not None and second != first and not first.exists()

@@ -236,3 +236,68 @@ def test_watch_on_another_machine_drives_obs_over_websocket(
     assert shown == expected, (shown, expected, out.decode()[-1500:])
     assert _collapse([s for _, s in observed if s != SCENES["tie"]]) == [SCENES[p] for p in expected]
     assert observed[-1][0] == "", "the results screen: the idle text (empty)"
+
+
+def test_watch_freezes_on_command_and_logs_the_song_a_file_ends_in(obs_build: ObsBuild, tmp_path: Path) -> None:
+    """`watch --obs` as the OBS script: the operator's freeze (typed: f, then a) holds the text
+    while the scores move on, and a video that ends mid-song still logs that song."""
+    import csv
+    import os
+    import subprocess
+    import sys
+
+    from ddrcore.synth import encode_video
+
+    fps, seconds = 30, 20
+    video = tmp_path / "ends-mid-song.mp4"
+    playing = (f for f in realfont.song_frames(seconds, fps, seed=8, lead_in_s=LEAD_IN_S) if f[2] is not None)
+    truth = encode_video(video, (1280, 720), fps, playing)
+    logs = tmp_path / "logs"
+    texts: list[tuple[float, str]] = []
+    with (
+        virtual_display(*SCREEN) as display,
+        running_obs(obs_build, display, tmp_path, list(SCENES.values()), SCENES["tie"], "Leader", WATCHER, {}) as (
+            client,
+            _,
+            _,
+        ),
+    ):
+        command = [
+            sys.executable, "-m", "ddrcore", "watch", "--source", str(video), "--profile", "ddr-world",
+            "--interval-ms", str(INTERVAL_MS), "--obs", "127.0.0.1:4455", "--text-source", "Leader",
+            "--log-dir", str(logs),
+        ]  # fmt: skip
+        env = {**os.environ, "OBS_DDR_DATA": str(tmp_path / "store")}
+        watcher = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert watcher.stdin is not None
+        started, frozen_at, thawed_at = time.monotonic(), 0.0, 0.0
+        try:
+            while watcher.poll() is None and time.monotonic() - started < 60:
+                now = time.monotonic() - started
+                texts.append((now, _text(client)))
+                if not frozen_at and now > LEAD_IN_S + 5 and " leads by " in texts[-1][1]:
+                    watcher.stdin.write(b"f\n")
+                    watcher.stdin.flush()
+                    frozen_at = now
+                elif frozen_at and not thawed_at and now > frozen_at + 4:
+                    watcher.stdin.write(b"a\n")
+                    watcher.stdin.flush()
+                    thawed_at = now
+                time.sleep(0.1)
+        finally:
+            if watcher.poll() is None:
+                watcher.kill()
+            _, err = watcher.communicate()
+    assert watcher.returncode == 0, err.decode()[-2000:]
+    assert frozen_at and thawed_at, texts
+    held = {text for t, text in texts if frozen_at + 0.5 <= t <= thawed_at}
+    assert len(held) == 1, held  # the margin changes with every step; the text did not
+    after = {text for t, text in texts if thawed_at + 1 <= t <= thawed_at + 3}
+    assert len(after) > 1, after
+    rows = list(csv.DictReader((logs / "songs.csv").read_text(encoding="utf-8").splitlines()))
+    assert len(rows) == 1, rows
+    shown = {(p1, p2) for _, p1, p2 in truth}
+    assert (int(rows[0]["p1"]), int(rows[0]["p2"])) in shown
+    assert float(rows[0]["duration_s"]) >= seconds - LEAD_IN_S - 3, rows[0]

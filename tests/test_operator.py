@@ -4,6 +4,7 @@ chart's picture: pure rules, tested without OBS (the real-OBS tests drive them b
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from ddrcore.live_chart import ChartStyle, draw_live_chart, obs_colour
 from ddrcore.momentum import Momentum, Sample, SongCurve
@@ -102,3 +103,30 @@ def test_a_new_song_starts_a_new_chart_and_the_results_keep_the_last() -> None:
     for i in range(3):
         momentum.update(20 + i / 10, _lead(10 * i, 10 * i))
     assert [round(t, 1) for t in momentum.song_curve.times] == [0.0, 0.1, 0.2]
+
+
+def test_a_press_as_an_override_runs_out_is_never_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hotkey thread presses P2 just as the timer finds the P1 override run out (between
+    its look and its write): the press stands."""
+    import threading
+
+    from ddrcore import presenter as presenting
+
+    shown = Presenter(WORDING, FMT, 1.0)
+    shown.press("p1", 0.0)
+    expire = presenting.in_force
+    pressing: list[threading.Thread] = []
+
+    def in_force_while_pressed(current: object, now_s: float) -> object:
+        result = expire(current, now_s)  # type: ignore[arg-type]
+        if not pressing:  # the other thread presses now, between the look and the write
+            pressing.append(threading.Thread(target=shown.press, args=("p2", now_s)))
+            pressing[0].start()
+            pressing[0].join(0.2)
+        return result
+
+    monkeypatch.setattr(presenting, "in_force", in_force_while_pressed)
+    assert shown.override(1.0) is None  # P1 ran out
+    pressing[0].join(5)
+    current = shown.override(1.0)
+    assert current is not None and current.leader == "p2"
