@@ -1,9 +1,9 @@
 """obs-ddr: shows who leads a 2-player DDR / StepMania / ITG match, live, in OBS.
 
 Load it in Tools -> Scripts. This file is glue: OBS's callbacks, settings and properties
-mapped onto ddrcore.script.ScriptCore, which owns the worker thread (capture -> read ->
-track, ddrcore.live), the scene switcher thread and what the timer applies, and says which
-OBS thread may call what. The settings, hotkeys and buttons come from ddrcore.settings.
+mapped onto ddrcore.obs.script.ScriptCore, which owns the worker thread (capture -> read ->
+track, ddrcore.live.worker), the scene switcher thread and what the timer applies, and says which
+OBS thread may call what. The settings, hotkeys and buttons come from ddrcore.obs.settings.
 Nothing here touches pixels, raises into OBS, or waits on another OBS thread; the settings
 object is written only on OBS's UI thread, where OBS itself edits it.
 """
@@ -21,8 +21,8 @@ from typing import Any
 
 import obspython as obs
 
-from ddrcore.logs import FailureLog
-from ddrcore.settings import DEFAULTS, HOTKEYS, OVERRIDE_BUTTONS, OVERRIDE_HOTKEYS, SETTINGS, Setting
+from ddrcore.obs.logs import FailureLog
+from ddrcore.obs.settings import DEFAULTS, HOTKEYS, OVERRIDE_BUTTONS, OVERRIDE_HOTKEYS, SETTINGS, Setting
 
 HERE = Path(__file__).resolve().parent
 TEXT_SOURCE_KINDS = ("text_ft2_source", "text_ft2_source_v2", "text_gdiplus", "text_gdiplus_v2", "text_gdiplus_v3")
@@ -74,7 +74,7 @@ def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class ObsApi:
-    """The OBS calls ddrcore.script makes, on the thread that makes them."""
+    """The OBS calls ddrcore.obs.script makes, on the thread that makes them."""
 
     def log(self, level: str, message: str) -> None:
         log(LEVELS[level], message)
@@ -104,7 +104,7 @@ class ObsApi:
 def add_venv_to_path() -> str:
     """Put the venv's packages on sys.path (install.sh makes it beside this file); '' or why
     they cannot load in this OBS (then they stay off it)."""
-    from ddrcore.dependencies import venv_dir, venv_problem, venv_site_packages
+    from ddrcore.obs.dependencies import venv_dir, venv_problem, venv_site_packages
 
     problem = venv_problem(HERE)
     for site in [] if problem else venv_site_packages(venv_dir(HERE)):
@@ -123,7 +123,7 @@ class Script:
 
     def __init__(self) -> None:
         self.settings: Any = None
-        self.core: Any = None  # ddrcore.script.ScriptCore
+        self.core: Any = None  # ddrcore.obs.script.ScriptCore
         self.missing = ""
         self.hotkey_ids: dict[str, Any] = {}
         # This load's own folder for the chart and the preview: two OBS instances or profiles
@@ -135,7 +135,7 @@ class Script:
         # The reader's matrix products are small: extra OpenBLAS threads would only spin
         # and take CPU from the game and the encoder. Must be set before NumPy loads.
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-        from ddrcore.dependencies import missing_packages
+        from ddrcore.obs.dependencies import missing_packages
 
         self.missing = add_venv_to_path() or missing_packages(HERE)
         if self.missing:
@@ -152,7 +152,7 @@ class Script:
         if self.missing:
             return
         if self.core is None:
-            from ddrcore.script import ScriptCore
+            from ddrcore.obs.script import ScriptCore
 
             if self.scratch is None:
                 self.scratch = Path(tempfile.mkdtemp(prefix="obs-ddr-"))
@@ -210,7 +210,7 @@ class Script:
 
 def native_frontend() -> Any:
     """OBS's frontend calls through ctypes (made on the switcher's thread)."""
-    from ddrcore.obs_native import load_frontend
+    from ddrcore.obs.frontend import load_frontend
 
     return load_frontend()
 
@@ -332,7 +332,7 @@ def add_property(props: Any, setting: Setting) -> None:
 
 
 def list_choices(setting: Setting) -> list[tuple[str, str]]:
-    from ddrcore.settings import fixed_choices
+    from ddrcore.obs.settings import fixed_choices
 
     scenes = sorted(obs.obs_frontend_get_scene_names() or [])
     if setting.choices == "scenes":

@@ -13,8 +13,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ddrcore.preprocess import Image
-from ddrcore.synth import Degradation, degrade, encode_video
+from ddrcore.capture.base import Image
+from ddrcore.cli.footage import Degradation, degrade, encode_video
 
 from .conftest import FRAMES
 

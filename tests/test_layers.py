@@ -13,17 +13,17 @@ from .conftest import ROOT
 
 CORE = ROOT / "ddrcore"
 PURE = (
-    "ddrcore.scores",
-    "ddrcore.tracker",
-    "ddrcore.momentum",
-    "ddrcore.override",
-    "ddrcore.present",
-    "ddrcore.presenter",
-    "ddrcore.settings",
-    "ddrcore.songlog",
-    "ddrcore.dependencies",
-    "ddrcore.logs",
-    "ddrcore.driver",
+    "ddrcore.base.scores",
+    "ddrcore.track.tracker",
+    "ddrcore.track.momentum",
+    "ddrcore.track.override",
+    "ddrcore.show.present",
+    "ddrcore.show.presenter",
+    "ddrcore.obs.settings",
+    "ddrcore.show.songlog",
+    "ddrcore.obs.dependencies",
+    "ddrcore.obs.logs",
+    "ddrcore.show.driver",
 )
 
 
@@ -94,15 +94,15 @@ def _cycle(graph: dict[str, set[str]]) -> list[str]:
 
 def test_ddrcore_has_no_import_cycle() -> None:
     graph = _graph()
-    assert len(graph) > 30 and graph["ddrcore.live"], "the walk found the modules and their imports"
+    assert len(graph) > 30 and graph["ddrcore.live.worker"], "the walk found the modules and their imports"
     assert _cycle(graph) == []
 
 
 def test_the_walk_finds_a_cycle_when_there_is_one() -> None:
     """The check can fail: a cycle added to the real graph is found."""
     graph = _graph()
-    graph["ddrcore.scores"] = graph["ddrcore.scores"] | {"ddrcore.tracker"}
-    assert _cycle(graph)[0] in ("ddrcore.scores", "ddrcore.tracker")
+    graph["ddrcore.base.scores"] = graph["ddrcore.base.scores"] | {"ddrcore.track.tracker"}
+    assert _cycle(graph)[0] in ("ddrcore.base.scores", "ddrcore.track.tracker")
 
 
 def test_the_pure_layers_import_without_any_package() -> None:
@@ -126,7 +126,7 @@ def test_the_pure_layers_import_without_any_package() -> None:
 
 def test_the_engine_names_are_the_registry() -> None:
     """The settings' engine dropdown and the command line's choices are the engines there are."""
-    from ddrcore import engines
-    from ddrcore.engines.base import ENGINE_NAMES
+    from ddrcore.read import engines
+    from ddrcore.read.engines.base import ENGINE_NAMES
 
     assert tuple(engines._FACTORIES) == ENGINE_NAMES

@@ -11,12 +11,12 @@ from pathlib import Path
 from .conftest import ROOT
 
 STAGES = (
-    "ddrcore/preprocess.py",
-    "ddrcore/engines/glyph.py",
-    "ddrcore/engines/tesseract.py",
-    "ddrcore/locate.py",
-    "ddrcore/reader.py",
-    "ddrcore/tracker.py",
+    "ddrcore/read/preprocess.py",
+    "ddrcore/read/engines/glyph.py",
+    "ddrcore/read/engines/tesseract.py",
+    "ddrcore/read/locate.py",
+    "ddrcore/read/reader.py",
+    "ddrcore/track/tracker.py",
 )
 # A rule's comment says the rule and its reason; more lines than this are lab notes.
 MAX_REASON_LINES = 3

@@ -1,0 +1,562 @@
+"""Live reading from the screen in one worker thread: capture -> read -> track, published as
+an immutable :class:`LiveStatus` that any other thread may take at any time without waiting.
+
+The worker never dies of bad input: a problem (no such monitor, a region off the screen,
+Tesseract missing) becomes ``status.problem`` and the worker tries again every
+``RETRY_S`` seconds, so fixing the setting or the machine is enough to recover.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..base.errors import DdrError, EngineError, ImageError, RegionError, SourceEndedError
+from ..base.regions import Region
+from ..capture.base import Capture, Image
+from ..capture.screen import ScreenCapture
+from ..capture.source_feed import SourceFeed
+from ..read.parse import format_score, plain_score
+from ..read.preview import draw_preview, write_preview
+from ..read.profiles import Player, load_profile
+from ..read.reader import ScoreRead, ScoreReader
+from ..show.chart import ChartStyle, draw_live_chart, write_live_chart
+from ..show.songlog import SONGS_FILE, append_rows, song_row, wall_time
+from ..track.momentum import PACE_WINDOW_S, MatchStats, Momentum, SongResult
+from ..track.tracker import LeadState, Tracker
+from .session import ReadConfig, make_reader, make_tracker
+
+log = logging.getLogger(__name__)
+
+RETRY_S = 1.0
+# A failed read (a dropped capture frame, a busy device, a decoder hiccup) keeps the lead
+# shown and the match followed for this long, and the first retry comes at the usual
+# interval: one hiccup never blanks the text or restarts a new leader's hold. Longer than a
+# retry, short enough that a lead shown through failures is at most this old.
+KEEP_THROUGH_ERRORS_S = 1.0
+# The worker thread's name: a worker of an earlier load of the script (before "Reload
+# Scripts") is found by it, and a new one starts only once that one has ended.
+WORKER_NAME = "obs-ddr reader"
+_RATE_WINDOW_S = 5.0
+# With auto_locate, look for the regions after this long without a score, at most this often.
+AUTO_LOCATE_AFTER_S = 5.0
+AUTO_LOCATE_EVERY_S = 15.0
+# The chart is redrawn at most this often: an image source reloads its file about once a second.
+CHART_EVERY_S = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ChartOutput:
+    """Where the worker writes the live chart (a PNG), and how it looks."""
+
+    file: str
+    style: ChartStyle = field(default_factory=ChartStyle)
+
+
+@dataclass(frozen=True, slots=True)
+class LiveConfig:
+    """What to read live: how to read (profile, engine, regions in the captured picture's
+    pixels, hold), what to capture (``capture``: "screen", the monitor numbered ``monitor``
+    in mss's numbering, 1 = first; else the name of an OBS source) and how often."""
+
+    read: ReadConfig = field(default_factory=ReadConfig)
+    monitor: int = 1
+    interval_ms: int = 250
+    # Look for the score regions by itself once reads have failed for a while.
+    auto_locate: bool = False
+    capture: str = "screen"
+    # Momentum (rates, catch-up) is measured over this many seconds.
+    pace_window_s: float = PACE_WINDOW_S
+    chart: ChartOutput | None = None
+    # A folder to log each finished song to (songs.csv); "" = no log.
+    log_dir: str = ""
+    names: tuple[str, str] = ("Player 1", "Player 2")
+
+    @property
+    def captured(self) -> str:
+        """What is captured, in words."""
+        return f"monitor {self.monitor}" if self.capture == "screen" else f"OBS source {self.capture!r}"
+
+
+@dataclass(frozen=True, slots=True)
+class LiveStatus:
+    """The latest result. ``problem`` is "" while reading works; ``seq`` grows with each read.
+
+    ``reads_per_s`` counts two-player reads over the last few seconds; ``cpu_share`` is the
+    worker thread's CPU time over the same wall time (1.0 = one core busy), and
+    ``capture_cpu_share`` the part of it spent grabbing the screen.
+    """
+
+    lead: LeadState = field(default_factory=LeadState)
+    match: MatchStats = field(default_factory=MatchStats)
+    p1: ScoreRead | None = None
+    p2: ScoreRead | None = None
+    engine: str = ""
+    reads_per_s: float = 0.0
+    cpu_share: float = 0.0
+    capture_cpu_share: float = 0.0
+    problem: str = ""
+    paused: bool = False
+    message: str = ""
+    seq: int = 0
+    # Grows with each new ``message``: the answer to a request is the first message after it.
+    message_seq: int = 0
+    # The regions "find score regions" last found (the worker reads there from then on);
+    # ``located_seq`` grows with each find, so a reader of the status can apply it once.
+    located: tuple[Region, Region] | None = None
+    located_seq: int = 0
+    # The capture was a video file and it has ended (its last song is finished and logged).
+    ended: bool = False
+
+
+class LiveReader:
+    """Owns the worker thread. ``configure``/``pause``/``request_preview`` only leave a note
+    for the worker and return at once; ``stop`` joins the thread."""
+
+    def __init__(self, config: LiveConfig, feeds: Callable[[str], Capture] | None = None) -> None:
+        """``feeds`` gives the capture of anything but the screen by name: an OBS source's
+        feed inside OBS, a capture device, stream or file on the command line."""
+        self._wanted = config
+        self._feeds = feeds
+        self._status = LiveStatus()
+        self._paused = False
+        self._preview_to: Path | None = None
+        self._locate_requested = False
+        self._located: tuple[Region, Region] | None = None
+        self._located_seq = 0
+        self._stopping = False
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def status(self) -> LiveStatus:
+        return self._status
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> bool:
+        """Start the worker, unless another worker (an earlier load's, still finishing a
+        Tesseract call or a find after it was told to stop) is alive: then return False and
+        start nothing, so that exactly one worker ever reads. Call again later."""
+        if self.alive:
+            return True
+        if previous_workers():
+            self._publish(replace(self._status, problem="waiting for the previous reader to stop"))
+            return False
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name=WORKER_NAME, daemon=True)
+        self._thread.start()
+        return True
+
+    def stop(self, timeout_s: float = 5.0) -> bool:
+        """Stop the worker and wait for it; False if it is still busy after ``timeout_s``."""
+        self._stopping = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+        return not self.alive
+
+    def __enter__(self) -> LiveReader:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def configure(self, config: LiveConfig) -> None:
+        with self._lock:
+            if config == self._wanted:
+                return
+            self._wanted = config
+        self._wake.set()
+
+    def pause(self, paused: bool) -> None:
+        self._paused = paused
+        self._wake.set()
+
+    def request_preview(self, path: Path) -> None:
+        """Have the next read also write a preview PNG to ``path`` (status.message says when)."""
+        self._preview_to = path
+        self._wake.set()
+
+    def request_locate(self) -> None:
+        """Have the worker look for both score regions on the whole monitor and, when it finds
+        them, read there from then on (status.located and status.message say what it found)."""
+        self._locate_requested = True
+        self._wake.set()
+
+    # The worker thread from here on.
+
+    def _run(self) -> None:
+        import cv2
+
+        # Score crops are tiny: OpenCV's worker threads cost more than they save, and while
+        # the game and OBS keep the cores busy this thread spins waiting for them (in OBS it
+        # measured 4x the CPU of the same reads on one thread).
+        cv2.setNumThreads(1)
+        work = _Work(self._feeds)
+        try:
+            while not self._stopping:
+                started = time.monotonic()
+                delay_s = self._step(work)
+                self._wake.wait(max(0.0, delay_s - (time.monotonic() - started)))
+                self._wake.clear()
+        finally:
+            work.close()
+
+    def _step(self, work: _Work) -> float:
+        """One read; returns how long to wait before the next."""
+        config = self._wanted
+        if self._paused and self._preview_to is None and not self._locate_requested:
+            # Paused reads nothing (not even the screen); a button press is still answered.
+            self._publish(LiveStatus(self._status.lead, self._status.match, paused=True, engine=self._status.engine))
+            return config.interval_ms / 1000
+        frame: Image | None = None
+        try:
+            work.prepare(config)
+            assert work.screen is not None and work.reader is not None and work.tracker is not None
+            if self._locate_requested or work.should_auto_locate(config):
+                self._locate_requested = False
+                return self._locate(work, config)
+            size = work.screen.size
+            work.check_size(config, size)
+            regions = work.reader.regions_for(*size)
+            if self._preview_to is None:
+                box = regions["p1"].union(regions["p2"])
+                t, part = work.grab(box)
+                read = work.reader.read_at(part, {p: r.moved(-box.x, -box.y) for p, r in regions.items()})
+            else:
+                t, frame = work.grab()
+                read = work.reader.read_at(frame, regions)
+            lead = work.tracker.update(t, read.p1.score, read.p2.score, read.present)
+            work.count_error(ok=True)
+            work.count_read(read.p1.score is not None or read.p2.score is not None)
+            match, song_message = work.follow_song(config, t, lead)
+            status = LiveStatus(lead, match, read.p1, read.p2, work.reader.engine.name, *work.rates())
+            message = self._preview(config, frame, {"p1": read.p1, "p2": read.p2}, "") if frame is not None else ""
+            self._publish(replace(status, message=message or song_message, problem=work.output_problem))
+            return config.interval_ms / 1000
+        except SourceEndedError as exc:
+            message = work.finish_song(config) or str(exc)
+            self._publish(
+                LiveStatus(match=work.momentum.stats, engine=self._status.engine, message=message, ended=True)
+            )
+            return max(RETRY_S, config.interval_ms / 1000)
+        except DdrError as exc:
+            work.forget(exc)
+            work.count_failure()
+            problem = str(exc)
+        except Exception as exc:  # a bug must not kill the worker: report it and keep trying
+            log.exception("obs-ddr reader failed")
+            work.forget(exc)
+            problem = f"internal error: {exc!r} (see the log)"
+        return self._failed(work, config, frame, problem)
+
+    def _failed(self, work: _Work, config: LiveConfig, frame: Image | None, problem: str) -> float:
+        """Publish a failed read: the problem, with the lead kept through a hiccup (see
+        KEEP_THROUGH_ERRORS_S); how long to wait before the next."""
+        first_error = work.count_error()
+        if self._preview_to is not None and frame is None and work.screen is not None:
+            try:  # show the user where the regions are, even when they cannot be read
+                frame = work.screen.grab()[1]
+            except DdrError:
+                frame = None
+        message = self._preview(config, frame, {}, problem) if frame is not None else ""
+        if not message and self._preview_to is not None:
+            self._preview_to = None
+            message = f"Read now: {problem}"
+        kept = self._status.lead if work.erring_for() < KEEP_THROUGH_ERRORS_S else LeadState()
+        lead = replace(kept, fresh=False)
+        self._publish(
+            LiveStatus(lead, self._status.match, problem=problem, engine=self._status.engine, message=message)
+        )
+        return config.interval_ms / 1000 if first_error else max(RETRY_S, config.interval_ms / 1000)
+
+    def _locate(self, work: _Work, config: LiveConfig) -> float:
+        from ..read.locate import locate
+
+        assert work.screen is not None and work.reader is not None
+        frame = work.screen.grab()[1]
+        found = locate(frame, work.reader)
+        work.located()
+        if found is None:
+            message = f"Find score regions: no score regions found on {config.captured}"
+        else:
+            reads = ", ".join(f"{p.upper()} {r.score}" for p, r in (("p1", found.read.p1), ("p2", found.read.p2)))
+            message = f"Find score regions: P1 {found.p1}, P2 {found.p2} ({found.method}; read {reads})"
+            with self._lock:
+                # The settings may have been edited while the find ran: keep those edits and
+                # change only the regions, unless the regions themselves were edited.
+                wanted = self._wanted
+                if (wanted.read.p1, wanted.read.p2) == (config.read.p1, config.read.p2):
+                    self._wanted = replace(wanted, read=replace(wanted.read, p1=found.p1, p2=found.p2))
+                    self._located, self._located_seq = (found.p1, found.p2), self._located_seq + 1
+                else:
+                    message += "; not used: the regions were edited meanwhile"
+        log.info("%s", message)
+        self._publish(replace(self._status, message=message))
+        return config.interval_ms / 1000
+
+    def _publish(self, status: LiveStatus) -> None:
+        """Replace the status in one assignment, so readers never see half of it."""
+        previous = self._status
+        self._status = replace(
+            status,
+            message=status.message or previous.message,
+            message_seq=previous.message_seq + 1 if status.message else previous.message_seq,
+            seq=previous.seq + 1,
+            located=self._located,
+            located_seq=self._located_seq,
+        )
+
+    def _preview(self, config: LiveConfig, frame: Image, reads: dict[Player, ScoreRead], problem: str) -> str:
+        """Write the requested preview, if any; the message saying what was read and where."""
+        path, self._preview_to = self._preview_to, None
+        if path is None:
+            return ""
+        try:
+            write_preview(path, draw_preview(frame, _regions(config, frame), reads, problem))
+            summary = (
+                ", ".join(
+                    f"{p.upper()} {r.score if r.score is not None else '? (' + r.problem + ')'}"
+                    for p, r in reads.items()
+                )
+                or problem
+            )
+            message = f"Read now: {summary}; preview written to {path}"
+        except DdrError as exc:
+            message = f"Read now: {exc}"
+        log.info("%s", message)
+        return message
+
+
+def previous_workers() -> list[threading.Thread]:
+    """Worker threads still alive that belong to no current reader (an earlier load's)."""
+    return [t for t in threading.enumerate() if t.name == WORKER_NAME and t.is_alive()]
+
+
+def _regions(config: LiveConfig, frame: Image) -> dict[Player, Region]:
+    """Where the config reads, even when no reader could be built (to show it in a preview)."""
+    return config.read.regions or load_profile(config.read.profile).regions_in(frame.shape[1], frame.shape[0])
+
+
+class _Work:
+    """The worker's own objects, built lazily from the config and rebuilt when it changes.
+    Only the worker thread touches it (mss handles belong to the thread that made them)."""
+
+    def __init__(self, feeds: Callable[[str], Capture] | None = None) -> None:
+        self.screen: Capture | None = None
+        self.reader: ScoreReader | None = None
+        self.tracker: Tracker | None = None
+        self.momentum = Momentum()
+        # Why the song log or the chart could not be written last time ("" when it could).
+        self._log_problem = ""
+        self._chart_problem = ""
+        self._feeds = feeds
+        self._captured = ""
+        # The source's size when its regions were first read there (explicit regions only).
+        self._source_size: tuple[int, int] | None = None
+        self._read_config: ReadConfig | None = None
+        self._done: deque[float] = deque()
+        self._cpu: deque[tuple[float, float]] = deque()
+        self._capture_cpu_s = 0.0
+        self._failing_since: float | None = None
+        # Since when every read has failed with an error (None after one that did not).
+        self._erring_since: float | None = None
+        self._last_locate = -AUTO_LOCATE_EVERY_S
+        self._momentum_for: tuple[str, float] | None = None
+        self._format = load_profile(ReadConfig().profile).format
+        self._chart_due = 0.0
+        self._chart_drawn: tuple[int, int] | None = None
+
+    def prepare(self, config: LiveConfig) -> None:
+        if self.screen is not None and self._captured != config.captured:
+            self._close_screen()
+        if self.screen is None:
+            if config.capture == "screen":
+                self.screen = ScreenCapture(config.monitor)
+            elif self._feeds is None:
+                raise ImageError(f"{config.captured} can only be read inside OBS: capture the screen here")
+            else:
+                self.screen = self._feeds(config.capture)
+            self._captured = config.captured
+        previous = self._read_config
+        if previous is None or previous.how != config.read.how or self.tracker is None:
+            # How it reads changed: a new engine and a new match. (A reader closed by an
+            # error is made again below; the match followed so far stays.)
+            self._source_size = None
+            self._close_reader()
+            self.tracker = make_tracker(config.read)
+        if self.reader is None:
+            self.reader = make_reader(config.read)
+        elif previous is not None and config.read.regions != previous.regions:
+            # Only where to read changed: the engine (and what it learned) stays.
+            self.reader.regions, self._source_size = config.read.regions, None
+        if previous is not None and previous != config.read:
+            self.tracker.rules = make_tracker(config.read).rules  # the hold; the match so far stays
+        self._read_config = config.read
+        if self._momentum_for != (config.read.profile, config.pace_window_s):
+            profile = load_profile(config.read.profile)
+            self.momentum = Momentum.for_game(profile.motion, config.pace_window_s)
+            self._format = profile.format  # the chart and the log write scores as this game does
+            self._momentum_for = (config.read.profile, config.pace_window_s)
+
+    def follow_song(self, config: LiveConfig, t: float, lead: LeadState) -> tuple[MatchStats, str]:
+        """Momentum after this read; a finished song is logged, the chart redrawn when due.
+        The message says what was logged ("" when nothing was)."""
+        message = self._finished(config, self.momentum.update(t, lead, time.time()))
+        return self.momentum.stats, message
+
+    def finish_song(self, config: LiveConfig) -> str:
+        """End the song being played (a video file ended on it): logged, its chart drawn.
+        What was logged ("" when nothing was)."""
+        return self._finished(config, self.momentum.finish())
+
+    def _finished(self, config: LiveConfig, ended: SongResult | None) -> str:
+        message = ""
+        if ended is not None:
+            try:
+                message, self._log_problem = self._log_song(config, ended), ""
+            except DdrError as exc:
+                self._log_problem = str(exc)
+        try:
+            self._draw_chart(config, force=ended is not None)
+        except DdrError as exc:
+            self._chart_problem = str(exc)
+        return message
+
+    @property
+    def output_problem(self) -> str:
+        return " | ".join(p for p in (self._log_problem, self._chart_problem) if p)
+
+    def _log_song(self, config: LiveConfig, song: SongResult) -> str:
+        if not config.log_dir:
+            return ""
+        fmt = self._format
+        path = Path(config.log_dir) / SONGS_FILE
+        append_rows(path, [song_row(song, fmt, config.names, wall_time(song.started_at))])
+        return f"song logged to {path}: P1 {format_score(song.p1, fmt)}, P2 {format_score(song.p2, fmt)}"
+
+    def _draw_chart(self, config: LiveConfig, force: bool) -> None:
+        """Redraw the chart at most every CHART_EVERY_S while a song plays (and once as it
+        ends); between songs the last chart stays, and a new song starts a new one."""
+        chart, stats = config.chart, self.momentum.stats
+        if chart is None or not chart.file or not (stats.in_song or force):
+            return
+        curve, last = self.momentum.song_curve, self.momentum.last_read
+        drawn = (stats.song_seq, len(curve.times))
+        if last is None or drawn == self._chart_drawn or (time.monotonic() < self._chart_due and not force):
+            return
+        fmt = self._format
+        picture = draw_live_chart(curve, chart.style, (plain_score(last.p1, fmt), plain_score(last.p2, fmt)))
+        write_live_chart(Path(chart.file), picture)
+        self._chart_due, self._chart_drawn = time.monotonic() + CHART_EVERY_S, drawn
+        self._chart_problem = ""
+
+    def check_size(self, config: LiveConfig, size: tuple[int, int]) -> None:
+        """A source that changed size (a capture card from 720p to 1080p): the profile's
+        regions follow it; regions set in its old pixels would read the wrong place."""
+        if config.capture == "screen" or config.read.regions is None:
+            return
+        if self._source_size is None:
+            self._source_size = size
+        elif size != self._source_size:
+            (w0, h0), (w1, h1) = self._source_size, size
+            raise RegionError(
+                f"{config.captured} changed size from {w0}x{h0} to {w1}x{h1}: the regions are in its old "
+                "pixels; set them again or press Find score regions"
+            )
+
+    def grab(self, box: Region | None = None) -> tuple[float, Image]:
+        """Grab the screen (or ``box`` of it), counting the CPU time it takes."""
+        assert self.screen is not None
+        started = time.thread_time()
+        try:
+            return self.screen.grab(box)
+        finally:
+            self._capture_cpu_s += time.thread_time() - started
+
+    def forget(self, problem: Exception) -> None:
+        """Drop what the problem shows to be broken (the capture, the engine); the next step
+        rebuilds it. The tracker stays: a failed read is no evidence about the match."""
+        if isinstance(problem, ImageError) or not isinstance(problem, DdrError):
+            self._close_screen()
+        if isinstance(problem, EngineError) or not isinstance(problem, DdrError):
+            self._close_reader()
+
+    def should_auto_locate(self, config: LiveConfig) -> bool:
+        now = time.monotonic()
+        return (
+            config.auto_locate
+            and self._failing_since is not None
+            and now - self._failing_since >= AUTO_LOCATE_AFTER_S
+            and now - self._last_locate >= AUTO_LOCATE_EVERY_S
+        )
+
+    def located(self) -> None:
+        self._last_locate = time.monotonic()
+        self._failing_since = None
+
+    def count_error(self, ok: bool = False) -> bool:
+        """Note a read that failed with an error (``ok``: one that did not); True for the
+        first error after reads that worked."""
+        if ok:
+            self._erring_since = None
+            return False
+        first = self._erring_since is None
+        if first:
+            self._erring_since = time.monotonic()
+        return first
+
+    def erring_for(self) -> float:
+        """Seconds since every read began failing (0 while they work)."""
+        return 0.0 if self._erring_since is None else time.monotonic() - self._erring_since
+
+    def count_failure(self) -> None:
+        if self._failing_since is None:
+            self._failing_since = time.monotonic()
+
+    def count_read(self, scored: bool) -> None:
+        if scored:
+            self._failing_since = None
+        else:
+            self.count_failure()
+        now = time.monotonic()
+        self._done.append(now)
+        self._cpu.append((time.thread_time(), self._capture_cpu_s))
+        while self._done[0] < now - _RATE_WINDOW_S:
+            self._done.popleft()
+            self._cpu.popleft()
+
+    def rates(self) -> tuple[float, float, float]:
+        """(reads per second, CPU share, capture's CPU share) over the recent window."""
+        wall = self._done[-1] - self._done[0] if len(self._done) >= 2 else 0.0
+        if wall <= 0:
+            return 0.0, 0.0, 0.0
+        (cpu_0, capture_0), (cpu_1, capture_1) = self._cpu[0], self._cpu[-1]
+        return (len(self._done) - 1) / wall, (cpu_1 - cpu_0) / wall, (capture_1 - capture_0) / wall
+
+    def close(self) -> None:
+        self._close_screen()
+        self._close_reader()
+
+    def _close_reader(self) -> None:
+        if self.reader is not None:
+            reader, self.reader = self.reader, None
+            try:
+                reader.close()
+            except Exception:  # closing must not stop the worker; the reader is gone either way
+                log.exception("closing the reader failed")
+
+    def _close_screen(self) -> None:
+        if self.screen is not None and not isinstance(self.screen, SourceFeed):
+            self.screen.close()  # an OBS source's feed belongs to the script, which reuses it
+        self.screen = None

@@ -1,0 +1,478 @@
+"""Crop a score region, keep the score's ink, and cut it into digit glyphs.
+
+Every game here draws leading zeros dim and significant digits bright, so "ink" is the
+bright part and the digits it holds are the score. Commas and decimal points are small
+and dropped: the profile's format puts the decimal point back.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field, replace
+from statistics import median
+
+import cv2
+import numpy as np
+
+from ..base.regions import Region
+from ..capture.base import Image
+from .profiles import InkRule
+
+# Segmentation rules: the one place this stage's thresholds live. Each says why in one line;
+# the evidence is the test named (tests/test_glyphs.py unless said), or the footage grids
+# (tests/test_footage_accuracy.py) and the real-font tests (tests/test_real_font.py).
+#
+# Crop size. Small boxes are enlarged so the ink threshold sees smooth outlines, not blocks;
+# large ones shrunk, since extra pixels only cost time.
+_MIN_CROP_HEIGHT = 32
+_MAX_ENLARGE = 3
+_MAX_CROP_HEIGHT = 64
+# Specks: a component under this share of the region's pixels (3 at least) is JPEG noise.
+_REGION_PX_PER_SPECK = 2000
+# The panel's border caught by a region a few pixels too large: a line this long (of the
+# region) and this thin (of its length), touching the region's edge.
+_FRAME_LINE_LONG = 0.5
+_FRAME_LINE_THIN = 0.1
+_FRAME_LINE_TALL = 0.9
+# Pieces of one glyph broken by blur: they overlap in x by this much of the narrower and are
+# this close in y (of the taller); specks scattered down a column stay apart.
+_JOIN_X_OVERLAP = 0.5
+_JOIN_Y_GAP = 0.25
+# Ratios to a digit's height (room for 0.5x-1.5x scaling, blur, compression; real frames).
+# A row of digits is at least this tall in its region, and a digit this tall of the tallest.
+_MIN_DIGIT_HEIGHT_OF_REGION = 0.25
+_DIGIT_HEIGHT_OF_TALLEST = 0.6
+# Digits share a height and a baseline within these; a glyph is narrower than this.
+_HEIGHT_TOLERANCE = 0.25
+_BASELINE_TOLERANCE = 0.2
+_MAX_WIDTH_OF_HEIGHT = 1.15
+# A glyph this wide splits into at most this many touching digits.
+_MAX_DIGITS_TOUCHING = 4
+# Centre to centre: a narrow "1" beside a dropped comma is the widest real case (~2.1).
+_MAX_PITCH_OF_HEIGHT = 2.6
+# Less ink than this share of its box is no digit (an outline, a frame's corner).
+_MIN_FILL = 0.12
+# Wider than the typical glyph by this, and taller by this: a soft digit run into its comma
+# (test_a_digit_run_into_its_comma_is_reported).
+_RUN_TOGETHER_WIDTH = 1.3
+_RUN_TOGETHER_TALLER = 0.08
+# Wider than the font's widest digit by this: two run together, where the font is known
+# (test_a_digit_run_into_the_decimal_point_is_reported_where_the_font_is_known).
+_RUN_TOGETHER_OF_WIDEST = 1.25
+# A comma joined to the next digit is cut within this many mask pixels of its typical width.
+_COMMA_CUT_SEARCH_PX = 3
+# A piece of a digit broken by blur is at least this tall and wide; specks are smaller
+# (test_a_digit_broken_apart_is_reported_not_dropped).
+_BROKEN_PIECE_OF_HEIGHT = 0.2
+# ...and one ending this far above the baseline is no comma or point
+# (test_a_piece_ending_above_the_baseline_is_part_of_a_digit).
+_ABOVE_BASELINE_OF_HEIGHT = 0.1
+# Digits fewer captured pixels high lose thin strokes to blur: a "3" becomes a sure "1"
+# (test_digits_too_small_to_read_surely_are_reported).
+MIN_DIGIT_PX = 8.5
+# Blur matters only below this height; above it digits stayed legible at every blur seen
+# (test_small_digits_in_a_soft_capture_are_reported).
+_BLUR_CHECKED_BELOW_PX = 1.5 * MIN_DIGIT_PX
+# Edge blur from the steepest edges and the ink's levels: percentiles, so specks do not count.
+_STEEPEST_EDGE_PERCENTILE = 99.5
+_LEVEL_PERCENTILES = (10, 99)
+
+RUN_TOGETHER = "digits run together"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Glyphs:
+    """The digit glyphs of one score region, left to right.
+
+    ``images`` are binary (0/255, ink = 255) crops; ``problem`` is empty when they look like
+    a score, else a short reason (shown as the read's text) why they do not.
+    ``digit_height`` is in the mask's pixels, ``source_height`` in the captured frame's
+    (the mask may be an enlarged crop). ``bold_font``:
+    the game's digits are much bolder than text fonts (general OCR wants them thinned).
+    """
+
+    images: tuple[Image, ...] = field(default_factory=tuple)
+    digit_height: int = 0
+    source_height: float = 0.0
+    problem: str = ""
+    bold_font: bool = False
+    # How far the crop's edges are smeared, in captured pixels (edge_blur_px); measured by
+    # with_blur for small digits only, 0.0 where not measured.
+    blur_px: float = 0.0
+    # Whether the region holds a row of digits, read or not: False when there is no ink of
+    # the score's kind, or ink that is laid out like no score (a menu, a results screen).
+    digits_there: bool = True
+
+
+def crop(frame: Image, region: Region) -> Image:
+    """The region's pixels; the caller has checked it lies inside the frame."""
+    return frame[region.y : region.y + region.h, region.x : region.x + region.w]
+
+
+def working_size(pixels: Image) -> Image:
+    """The crop at a working size: small ones enlarged (see above); large ones (a 1440p
+    capture) shrunk, since extra pixels only cost time."""
+    height = max(1, pixels.shape[0])
+    if height > _MAX_CROP_HEIGHT:
+        factor = _MAX_CROP_HEIGHT / height
+        # Linear, not area: area averaging at a fractional factor costs 5x as much here, and
+        # a shrink to no less than half keeps every source pixel in the average anyway.
+        interpolation = cv2.INTER_LINEAR if factor >= 0.5 else cv2.INTER_AREA
+        return cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=interpolation)
+    factor = min(_MAX_ENLARGE, -(-_MIN_CROP_HEIGHT // height))
+    if factor <= 1:
+        return pixels
+    return cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+
+
+def ink_mask(image_bgr: Image, rule: InkRule, at_working_size: bool = False) -> Image:
+    """255 where a pixel is score ink under the profile's rule, else 0; with
+    ``at_working_size``, the mask of a score crop at :func:`working_size`.
+
+    Colour is converted before scaling: the conversion then runs on the crop's own pixels,
+    a fraction of the enlarged ones.
+    """
+    hsv = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2HSV)
+    channels = hsv if rule.mode == "bright" else cv2.extractChannel(hsv, 2)
+    if at_working_size:
+        channels = working_size(channels)
+    return _bright_ink(channels, rule) if rule.mode == "bright" else _otsu_ink(channels)
+
+
+def score_ink(crop_bgr: Image, rule: InkRule) -> Image:
+    """The ink mask of a score crop, at :func:`working_size`."""
+    return ink_mask(crop_bgr, rule, at_working_size=True)
+
+
+def _bright_ink(hsv: Image, rule: InkRule) -> Image:
+    return cv2.inRange(hsv, (0, 0, rule.v_min), (255, rule.s_max, 255))
+
+
+def _otsu_ink(value: Image) -> Image:
+    _, mask = cv2.threshold(value, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return cv2.bitwise_not(mask) if cv2.countNonZero(mask) > mask.size // 2 else mask
+
+
+def segment(
+    mask: Image, max_digits: int, bold_font: bool = False, scale: float = 1.0, widest_digit: float = 0.0
+) -> Glyphs:
+    """Cut an ink mask into digit glyphs and check they are laid out like a number.
+
+    ``scale``: the mask's size over the captured crop's (see :func:`working_size`).
+    ``widest_digit``: the width over the height of the font's widest digit, where it is known
+    (:attr:`Profile.widest_digit`); a glyph much wider is two run together.
+    """
+    # 16-bit labels: score crops are far below 65,536 components, and OpenCV labels them twice as fast.
+    _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_16U, cv2.CCL_DEFAULT)
+    height, width = mask.shape
+    component_boxes = _glyph_components(stats.tolist(), width, height)
+    if not component_boxes:
+        return Glyphs(problem="no ink", digits_there=False)
+    cleared = _without_intrusions(mask, labels, component_boxes)
+    if cleared is not None:
+        _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(cleared, 8, cv2.CV_16U, cv2.CCL_DEFAULT)
+        component_boxes = _glyph_components(stats.tolist(), width, height)
+        if not component_boxes:
+            return Glyphs(problem="no ink", digits_there=False)
+    groups = _group_by_column(component_boxes)
+    # The components' pixel counts: a glyph's ink without counting it again.
+    areas: list[int] = stats[:, cv2.CC_STAT_AREA].tolist()
+    tallest = max(box[3] for _, box in groups)
+    if tallest < _MIN_DIGIT_HEIGHT_OF_REGION * height:
+        return Glyphs(problem="no digits", digits_there=False)
+    pieces: list[_Piece] = []
+    short: list[_Box] = []
+    for members, (x, y, w, h) in groups:
+        if h < _DIGIT_HEIGHT_OF_TALLEST * tallest:
+            short.append((x, y, w, h))
+            continue
+        box_labels = labels[y : y + h, x : x + w]
+        if len(members) == 1:
+            glyph = cv2.inRange(box_labels, members[0], members[0])
+            ink = areas[members[0]]
+        else:
+            glyph = np.isin(box_labels, members).astype(np.uint8) * 255
+            ink = sum(areas[i] for i in members)
+        pieces.append((glyph, (x, y, w, h), ink))
+    pieces = _cut_hanging_commas(_split_touching(pieces))
+    digit_height = int(median([b[3] for _, b, _ in pieces]))
+    boxes = [b for _, b, _ in pieces]
+    problem = _layout_problem(boxes, digit_height, max_digits, widest_digit)
+    # Digits run together or broken apart are a score's digits, unread; any other layout
+    # problem is ink that is no score (menus, results screens, background art).
+    digits_there = not problem or problem == RUN_TOGETHER
+    problem = problem or _broken_glyph(boxes, short, digit_height, mask.shape)
+    if not problem and any(_touches_edge(box, width, height) for box in boxes):
+        # A cut "8" reads as a clear "1", and so does a stroke of background reaching into an
+        # empty region; a region holds its digits with room on every side.
+        problem = "a digit is cut by the region's edge"
+        digits_there = False
+    if not problem and any(ink < _MIN_FILL * w * h for _, (_, _, w, h), ink in pieces):
+        problem = "hollow glyph"
+        digits_there = False
+    source_height = digit_height / scale
+    if not problem and source_height < MIN_DIGIT_PX:
+        problem = f"digits {source_height:.0f} px high, too small to read surely"
+    images = tuple(glyph for glyph, _, _ in pieces)
+    return Glyphs(
+        images=images,
+        digit_height=digit_height,
+        source_height=source_height,
+        problem=problem,
+        bold_font=bold_font,
+        digits_there=digits_there,
+    )
+
+
+def with_blur(glyphs: Glyphs, crop_bgr: Image) -> Glyphs:
+    """``glyphs`` with the crop's edge blur measured, if their digits are small enough for
+    blur to matter (large ones stay legible at any blur seen)."""
+    if glyphs.problem or not 0 < glyphs.source_height < _BLUR_CHECKED_BELOW_PX:
+        return glyphs
+    return replace(glyphs, blur_px=edge_blur_px(crop_bgr))
+
+
+def blur_problem(glyphs: Glyphs) -> str:
+    """Why these glyphs are too small for how blurred their crop is ("" when they are
+    legible): their height over the blur (in captured pixels, at least 1) must reach
+    MIN_DIGIT_PX. Needs the blur measured by :func:`with_blur`."""
+    if glyphs.source_height / max(1.0, glyphs.blur_px) >= MIN_DIGIT_PX:
+        return ""
+    return f"digits {glyphs.source_height:.0f} px high and blurred, too small to read surely"
+
+
+_SQRT_2PI = float(np.sqrt(2 * np.pi))
+
+
+def edge_blur_px(crop_bgr: Image) -> float:
+    """How far the crop's sharpest edges are smeared: the sigma, in captured pixels, of the
+    Gaussian blur that smears a sharp edge as much. An edge of contrast C blurred by sigma
+    rises at most C / (sigma * sqrt(2 pi)) per pixel. A crisp capture measures 0.6-0.9 (its
+    own anti-aliasing); percentiles, not extremes, so noise and JPEG specks do not count."""
+    value = cv2.extractChannel(cv2.cvtColor(crop_bgr, cv2.COLOR_BGR2HSV), 2)
+    dx = cv2.Sobel(value, cv2.CV_32F, 1, 0, ksize=3, scale=1 / 8)
+    dy = cv2.Sobel(value, cv2.CV_32F, 0, 1, ksize=3, scale=1 / 8)
+    (steepest,) = _percentiles(cv2.convertScaleAbs(cv2.magnitude(dx, dy)), _STEEPEST_EDGE_PERCENTILE)
+    low, high = _percentiles(value, *_LEVEL_PERCENTILES)
+    return (high - low) / (_SQRT_2PI * steepest) if steepest > 0 else float("inf")
+
+
+def _percentiles(image: Image, *percents: float) -> list[int]:
+    """The levels below which these percents of an 8-bit image's pixels lie (from its
+    histogram: several times faster than np.percentile on a score crop)."""
+    counts = np.cumsum(cv2.calcHist([image], [0], None, [256], [0, 256]).ravel())
+    levels: list[int] = np.searchsorted(counts, np.array(percents) / 100 * counts[-1]).tolist()
+    return levels
+
+
+_Box = tuple[int, int, int, int]
+# A glyph's image, its box in the mask and its count of ink pixels.
+_Piece = tuple[Image, _Box, int]
+
+
+def _touches_edge(box: _Box, width: int, height: int) -> bool:
+    x, y, w, h = box
+    return x == 0 or y == 0 or x + w == width or y + h == height
+
+
+def _glyph_components(stats: list[list[int]], width: int, height: int) -> dict[int, _Box]:
+    """The box of each component that may be a glyph or part of one: not the background, a
+    speck, or the panel's border."""
+    noise_area = max(3, height * width // _REGION_PX_PER_SPECK)
+    boxes: dict[int, _Box] = {}
+    for i, (x, y, w, h, area) in enumerate(stats):
+        # The edge test inline: a score has a component per digit, and calls cost more than it.
+        on_edge = x == 0 or y == 0 or x + w == width or y + h == height
+        if i > 0 and area >= noise_area and not (on_edge and _frame_line((x, y, w, h), area, width, height)):
+            boxes[i] = (x, y, w, h)
+    return boxes
+
+
+def _frame_line(box: _Box, area: int, width: int, height: int) -> bool:
+    """A thin line along the region's edge (the border of the score's panel, caught when the
+    region is a few pixels larger than the panel): no digit is that sparse and that long."""
+    if not _touches_edge(box, width, height):
+        return False
+    _, _, w, h = box
+    upright = h >= _FRAME_LINE_LONG * height and w <= max(2, _FRAME_LINE_THIN * h)
+    lying = w >= _FRAME_LINE_LONG * width and h <= max(2, _FRAME_LINE_THIN * w)
+    sparse = (w >= _FRAME_LINE_LONG * width or h >= _FRAME_LINE_TALL * height) and area < _MIN_FILL * w * h
+    return upright or lying or sparse
+
+
+def _split_touching(pieces: list[_Piece]) -> list[_Piece]:
+    """Split a glyph as wide as several digits (neighbours touching after blur or scaling)
+    at its thinnest columns."""
+    narrow = [b[2] for _, b, _ in pieces if b[2] <= _MAX_WIDTH_OF_HEIGHT * b[3]]
+    if not narrow or len(narrow) == len(pieces):
+        return pieces
+    digit_width = float(median(narrow))
+    out: list[_Piece] = []
+    for glyph, (x, y, w, h), ink in pieces:
+        parts = round(w / digit_width)
+        if w <= _MAX_WIDTH_OF_HEIGHT * h or not 2 <= parts <= _MAX_DIGITS_TOUCHING:
+            out.append((glyph, (x, y, w, h), ink))
+            continue
+        ink_per_column = np.count_nonzero(glyph, axis=0)
+        cuts = [0]
+        for k in range(1, parts):
+            guess = round(k * w / parts)
+            window = max(1, round(w / parts / 4))
+            lo, hi = max(cuts[-1] + 1, guess - window), min(w - 1, guess + window + 1)
+            cuts.append(lo + int(np.argmin(ink_per_column[lo:hi])) if hi > lo else guess)
+        cuts.append(w)
+        for left, right in itertools.pairwise(cuts):
+            part = glyph[:, left:right]
+            rows = np.flatnonzero(part.any(axis=1))
+            if rows.size == 0:
+                continue
+            top, bottom = int(rows[0]), int(rows[-1]) + 1
+            part_ink = int(ink_per_column[left:right].sum())
+            out.append((part[top:bottom], (x + left, y + top, right - left, bottom - top), part_ink))
+    return out
+
+
+def _cut_hanging_commas(pieces: list[_Piece]) -> list[_Piece]:
+    """Cut off a comma joined to the digit after it: ink hanging below the other glyphs'
+    baseline at the left of a glyph wider than the rest (DDR World's spacing puts a comma's
+    top against the next digit's lower left: "39,830" had its comma and "8" as one
+    component). A comma joined to the digit *before* it stays "digits run together": that is
+    how blur fills a soft "8" into its comma, which then reads as a sure "6"."""
+    if len(pieces) < 3:
+        return pieces
+    widths = sorted(b[2] for _, b, _ in pieces)
+    typical_w = widths[len(widths) // 2]
+    bottoms = sorted(b[1] + b[3] for _, b, _ in pieces)
+    baseline = bottoms[len(bottoms) // 2]
+    return [_without_leading_comma(piece, typical_w, baseline) for piece in pieces]
+
+
+def _without_leading_comma(piece: _Piece, typical_w: int, baseline: int) -> _Piece:
+    glyph, (x, y, w, h), _ = piece
+    below = baseline - y + 1  # the rows under the other glyphs' baseline
+    if w <= _RUN_TOGETHER_WIDTH * typical_w or not 0 < below < h:
+        return piece
+    tail = np.flatnonzero(glyph[below:].any(axis=0))
+    if tail.size == 0 or tail[-1] >= w // 2:
+        return piece
+    # The digit starts at the thinnest column (above the baseline) near its typical width.
+    above = np.count_nonzero(glyph[: baseline - y], axis=0)
+    edge = w - typical_w
+    lo, hi = max(1, edge - _COMMA_CUT_SEARCH_PX), min(w - 1, edge + _COMMA_CUT_SEARCH_PX + 1)
+    if hi <= lo:
+        return piece
+    cut = lo + int(np.argmin(above[lo:hi]))
+    digit = glyph[: baseline - y, cut:]
+    rows = np.flatnonzero(digit.any(axis=1))
+    if rows.size == 0:
+        return piece
+    top, bottom = int(rows[0]), int(rows[-1]) + 1
+    return digit[top:bottom], (x + cut, y + top, w - cut, bottom - top), int(np.count_nonzero(digit))
+
+
+def _without_intrusions(mask: Image, labels: Image, boxes: dict[int, _Box]) -> Image | None:
+    """The mask without ink that reaches in from the region's edge and is no digit (a UI
+    element above the score, as StepMania's over P2's "012,119,910"), or None when there is
+    none. Where the components clear of the edges make a row of digits, a component at the
+    edge that ends on the row's baseline but reaches above it is joined to digits from above
+    and loses its part above the row; one that starts or ends with the digits otherwise is a
+    digit cut by the edge and stays (refused as such); any other goes. ``boxes``: the
+    glyph-sized components' boxes, by label."""
+    height, width = mask.shape
+    inside = [box for box in boxes.values() if not _touches_edge(box, width, height)]
+    if len(inside) == len(boxes) or len(inside) < 2:
+        return None
+    tallest = max(h for _, _, _, h in inside)
+    row = [box for box in inside if box[3] >= _DIGIT_HEIGHT_OF_TALLEST * tallest]
+    if len(row) < 2:
+        return None
+    top = int(median([y for _, y, _, _ in row]))
+    bottom = int(median([y + h for _, y, _, h in row]))
+    slack = max(1, round(_BASELINE_TOLERANCE * (bottom - top)))
+    cleared: Image | None = None
+    for i, (x, y, w, h) in boxes.items():
+        if not _touches_edge((x, y, w, h), width, height):
+            continue
+        on_baseline, on_top = abs(y + h - bottom) <= slack, abs(y - top) <= slack
+        from_above = on_baseline and y < top - slack
+        if (on_baseline or on_top) and not from_above:
+            continue  # a digit cut by the edge
+        if cleared is None:
+            cleared = mask.copy()
+        rows = slice(y, top) if from_above else slice(y, y + h)
+        part = cleared[rows, x : x + w]
+        part[labels[rows, x : x + w] == i] = 0
+    return cleared
+
+
+def _group_by_column(boxes: dict[int, _Box]) -> list[tuple[list[int], _Box]]:
+    """Join components stacked in one column: pieces of one glyph broken by blur or compression.
+
+    Pieces join when they overlap in x by half the narrower and their vertical gap is small,
+    so specks scattered down a column of background stay apart. ``boxes``: each component's
+    (x, y, w, h). Returns each group's components and the box around them, left to right.
+    """
+    groups: list[tuple[list[int], _Box]] = []
+    gx = gy = gw = gh = 0
+    for i, (x, y, w, h) in sorted(boxes.items(), key=lambda item: item[1][0]):
+        if groups:
+            # Plain comparisons, not min() and max(): this runs for every component of every read.
+            x_overlap = (gx + gw if gx + gw < x + w else x + w) - (gx if gx > x else x)
+            y_gap = (gy if gy > y else y) - (gy + gh if gy + gh < y + h else y + h)
+            if x_overlap > _JOIN_X_OVERLAP * (w if w < gw else gw) and y_gap < _JOIN_Y_GAP * (h if h > gh else gh):
+                x0, y0 = min(gx, x), min(gy, y)
+                gx, gy, gw, gh = x0, y0, max(gx + gw, x + w) - x0, max(gy + gh, y + h) - y0
+                groups[-1] = ([*groups[-1][0], i], (gx, gy, gw, gh))
+                continue
+        gx, gy, gw, gh = x, y, w, h
+        groups.append(([i], (x, y, w, h)))
+    return groups
+
+
+def _broken_glyph(boxes: list[_Box], short: list[_Box], height: int, region: tuple[int, int]) -> str:
+    """A stroke-sized piece on the digits' line, among them or within a digit's pitch of
+    them, that reaches above their middle or ends above their baseline, is part of a digit
+    that blur broke apart (commas and points sit on the baseline or hang below it; specks and
+    the panel's border are thinner or touch the region's edge): dropping it would lose a
+    digit and read a wrong score ("753173" as "73173", "558" as "8" when both 5s broke, or
+    "881455" as "881155" when the 4 kept only its stem)."""
+    if not short:
+        return ""
+    reach = _MAX_PITCH_OF_HEIGHT * height
+    left, right = boxes[0][0] - reach, boxes[-1][0] + boxes[-1][2] + reach
+    top = float(median([y for _, y, _, _ in boxes]))
+    middle = top + 0.5 * height
+    above_baseline = float(median([y + h for _, y, _, h in boxes])) - _ABOVE_BASELINE_OF_HEIGHT * height
+    region_height, region_width = region
+    for piece in short:
+        x, y, w, h = piece
+        stroke_sized = h >= _BROKEN_PIECE_OF_HEIGHT * height and w >= _BROKEN_PIECE_OF_HEIGHT * height
+        near = left < x + w / 2 < right and not _touches_edge(piece, region_width, region_height)
+        on_line = y + h > top and (y < middle or y + h < above_baseline)
+        if stroke_sized and near and on_line:
+            return "a digit broken apart"
+    return ""
+
+
+def _layout_problem(boxes: list[_Box], height: int, max_digits: int, widest_digit: float = 0.0) -> str:
+    if len(boxes) > max_digits:
+        return f"{len(boxes)} glyphs, more than {max_digits} digits"
+    baseline = float(median([y + h for _, y, _, h in boxes]))
+    for _x, y, w, h in boxes:
+        if abs(h - height) > _HEIGHT_TOLERANCE * height:
+            return "glyphs of mixed heights"
+        if abs(y + h - baseline) > _BASELINE_TOLERANCE * height:
+            return "glyphs off one baseline"
+        if w > _MAX_WIDTH_OF_HEIGHT * h:
+            return "glyph wider than a digit"
+    for (x0, _, w0, _), (x1, _, w1, _) in itertools.pairwise(boxes):
+        if (x1 + w1 / 2) - (x0 + w0 / 2) > _MAX_PITCH_OF_HEIGHT * height:
+            return "glyphs too far apart"
+    if widest_digit and max(w for _, _, w, _ in boxes) > _RUN_TOGETHER_OF_WIDEST * widest_digit * height:
+        return RUN_TOGETHER
+    taller = height + max(2, _RUN_TOGETHER_TALLER * height)
+    tall_widths = [w for _, _, w, h in boxes if h >= taller]
+    # The median only when some glyph is that tall: it is the rare case, and reads are counted in microseconds.
+    if tall_widths and max(tall_widths) >= _RUN_TOGETHER_WIDTH * float(median([w for _, _, w, _ in boxes])):
+        return RUN_TOGETHER
+    return ""
