@@ -32,6 +32,9 @@ from .display import stop_process
 
 PORT = 4455
 NOT_READY = 207  # obs-websocket's RequestStatus::NotReady
+# An obs-websocket request's answer waits for OBS's UI thread: under software OpenGL on two
+# busy cores OBS 32 once took over 10 s to create a scene just after it started.
+REQUEST_TIMEOUT_S = 30
 SHARED = ROOT.parent / "shared"
 # Where CI (and a developer) makes OBS 32's root, and the venv made inside it with its Python.
 OBS_CURRENT_ROOT = Path(os.environ.get("OBS_CURRENT_ROOT", "/opt/obs-current"))
@@ -231,7 +234,7 @@ def running_obs(
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"OBS did not open obs-websocket; its log:\n{log_path.read_text()[-4000:]}")
             time.sleep(0.25)
-        client = obsws_python.ReqClient(host="127.0.0.1", port=PORT, password=password, timeout=10)
+        client = obsws_python.ReqClient(host="127.0.0.1", port=PORT, password=password, timeout=REQUEST_TIMEOUT_S)
         try:
             while text_source not in _input_names(client):
                 if time.monotonic() > deadline:
