@@ -23,9 +23,7 @@ $Requirements = @(
     'mss>=10.2',
     'pytesseract>=0.3.10',
     'tesserocr>=2.7',
-    'pillow>=10',
-    'matplotlib>=3.8',
-    'tqdm>=4.66'
+    'pillow>=10'
 )
 $script:Changed = $false
 

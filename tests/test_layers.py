@@ -1,6 +1,8 @@
-"""The layers point down only: no import cycle anywhere in ddrcore (lazy imports included),
-and the pure layers (scores, tracking, momentum, wording, settings) import without NumPy,
-OpenCV or any other package."""
+"""The layers point down only: each of ddrcore's packages imports only itself and the ones
+below it (lazy imports included), there is no import cycle, what OBS loads never reaches the
+command line's tools (the footage generator, progress bars) nor matplotlib, and the pure
+layers (scores, tracking, momentum, wording, settings) import without NumPy, OpenCV or any
+other package."""
 
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ from pathlib import Path
 from .conftest import ROOT
 
 CORE = ROOT / "ddrcore"
+# ddrcore's packages, bottom first: the flow capture -> read -> track -> show, the live
+# reader that runs it, the OBS side, and the command line on top.
+LAYERS = ("base", "capture", "read", "track", "show", "live", "obs", "cli")
 PURE = (
     "ddrcore.base.scores",
     "ddrcore.track.tracker",
@@ -126,7 +131,70 @@ def test_the_pure_layers_import_without_any_package() -> None:
 
 def test_the_engine_names_are_the_registry() -> None:
     """The settings' engine dropdown and the command line's choices are the engines there are."""
+    from ddrcore.cli.commands import _parser
+    from ddrcore.obs.settings import SETTINGS, fixed_choices
     from ddrcore.read import engines
-    from ddrcore.read.engines.base import ENGINE_NAMES
 
-    assert tuple(engines._FACTORIES) == ENGINE_NAMES
+    setting = next(s for s in SETTINGS if s.key == "engine")
+    assert [value for _, value in fixed_choices(setting.choices)] == list(engines._FACTORIES)
+    read = _parser()._subparsers._group_actions[0].choices["read"]  # type: ignore[union-attr]
+    engine = next(a for a in read._actions if a.dest == "engine")
+    assert list(engine.choices) == list(engines._FACTORIES)
+
+
+def _layer(module: str) -> int:
+    parts = module.split(".")
+    return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else -1
+
+
+def _upward(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    return sorted((m, t) for m, targets in graph.items() for t in targets if _layer(t) > _layer(m) >= 0)
+
+
+def test_each_layer_imports_only_the_layers_below_it() -> None:
+    graph = _graph()
+    assert {_module_name(p).split(".")[1] for p in CORE.glob("*/__init__.py")} == set(LAYERS)
+    assert _upward(graph) == []
+
+
+def test_an_import_from_a_layer_above_is_caught() -> None:
+    graph = _graph()
+    graph["ddrcore.track.tracker"] = graph["ddrcore.track.tracker"] | {"ddrcore.show.present"}
+    assert _upward(graph) == [("ddrcore.track.tracker", "ddrcore.show.present")]
+
+
+def _reached(graph: dict[str, set[str]], start: set[str]) -> set[str]:
+    seen, todo = set(), list(start)
+    while todo:
+        module = todo.pop()
+        if module not in seen:
+            seen.add(module)
+            todo.extend(graph.get(module, ()))
+    return seen
+
+
+def _loaded_by_obs(graph: dict[str, set[str]]) -> set[str]:
+    """Every ddrcore module obs_ddr.py can import, through every import on the way."""
+    glue = _Imports("obs_ddr", False, set(graph))
+    glue.visit(ast.parse((ROOT / "obs_ddr.py").read_text(encoding="utf-8")))
+    return _reached(graph, glue.found)
+
+
+def test_what_obs_loads_never_reaches_the_command_lines_tools() -> None:
+    graph = _graph()
+    loaded = _loaded_by_obs(graph)
+    assert "ddrcore.obs.script" in loaded and "ddrcore.live.worker" in loaded
+    assert sorted(m for m in loaded if m.startswith("ddrcore.cli")) == []
+    third_party = set()
+    for module in loaded:
+        path = CORE.joinpath(*module.split(".")[1:])
+        source = (path / "__init__.py" if path.is_dir() else path.with_suffix(".py")).read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                third_party |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                third_party.add(node.module.split(".")[0])
+    assert third_party.isdisjoint({"matplotlib", "tqdm", "obsws_python"}), third_party
+    # The check can fail: the footage generator imported by the worker is found.
+    graph["ddrcore.live.worker"] = graph["ddrcore.live.worker"] | {"ddrcore.cli.footage"}
+    assert "ddrcore.cli.footage" in _loaded_by_obs(graph)

@@ -26,7 +26,7 @@ from ..base.errors import DdrError, EngineError
 from ..base.scores import Score
 from ..capture.base import Image
 from ..capture.screen import video_frames
-from ..read.engines import make_engine
+from ..read.engines import DEFAULT_ENGINE, ENGINE_NAMES, make_engine
 from ..read.engines.base import FEATURE_SIZE
 from ..read.engines.glyph import AutoEngine, GlyphEngine
 from ..read.preprocess import crop, score_ink
@@ -37,8 +37,8 @@ from .footage import random_frames
 
 Truth = tuple[Score | None, Score | None]
 Sample = list[tuple[Image, Truth]]
-_ENGINES = ("auto", "glyph", "tesserocr", "pytesseract")
-_FAST_ENGINES = ("auto", "glyph")
+_ENGINES = ENGINE_NAMES
+_FAST_ENGINES = (DEFAULT_ENGINE, "glyph")
 _PASSES = 3
 
 
@@ -79,7 +79,7 @@ def _chart_redraw(redraws: int = 30) -> str:
     times a second, at the size OBS shows it."""
     import math
 
-    from ..show.chart import CHART_SIZE, ChartStyle, draw_live_chart, write_live_chart
+    from ..show.chart import CHART_SIZE, ChartStyle, draw_chart, write_chart
     from ..track.momentum import Sample as SongSample
     from ..track.momentum import SongCurve
 
@@ -91,12 +91,12 @@ def _chart_redraw(redraws: int = 30) -> str:
         song.add(SongSample(t, p1, p2, "p1" if p1 > p2 else "p2"))
     draw_ms, total_ms = [], []
     with tempfile.TemporaryDirectory() as folder:
-        write_live_chart(Path(folder) / "chart.png", draw_live_chart(song, ChartStyle()))  # warm-up: fonts, caches
+        write_chart(Path(folder) / "chart.png", draw_chart(song, ChartStyle()))  # warm-up: fonts, caches
         for _ in range(redraws):
             started = time.perf_counter()
-            picture = draw_live_chart(song, ChartStyle(), ("900,000", "890,000"))
+            picture = draw_chart(song, ChartStyle(), ("900,000", "890,000"))
             drawn = time.perf_counter()
-            write_live_chart(Path(folder) / "chart.png", picture)
+            write_chart(Path(folder) / "chart.png", picture)
             draw_ms.append((drawn - started) * 1000)
             total_ms.append((time.perf_counter() - started) * 1000)
     draw_ms.sort()

@@ -15,11 +15,12 @@ from typing import Any
 
 from ..base.errors import DdrError
 from ..base.regions import Region
-from ..base.scores import Score
+from ..base.scores import Score, lead_change_indices
 from ..capture.screen import ScreenCapture, load_image, video_frame_count, video_frames
 from ..live.session import ReadConfig, make_reader, make_tracker
-from ..read.engines.base import ENGINE_NAMES
-from ..read.parse import format_score
+from ..obs.settings import DEFAULTS
+from ..read.engines import ENGINE_NAMES
+from ..read.parse import format_score, plain_score
 from ..read.profiles import Player, ScoreFormat, load_profile, profile_names
 from ..read.reader import FrameRead, ScoreRead
 from ..track.momentum import PACE_WINDOW_S, MatchStats, Momentum, SongResult
@@ -28,6 +29,8 @@ from ..track.tracker import LeadState
 from .assets import DEMO_CLIP
 
 log = logging.getLogger("ddrcore")
+# A match's chart on a page (analyze --chart, the demo): wider than the live one for a video.
+MATCH_CHART_SIZE = (1000, 400)
 # watch --obs takes obs-websocket's password from here, so it need not be on the command line.
 PASSWORD_VARIABLE = "OBS_WEBSOCKET_PASSWORD"
 
@@ -53,11 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--profile", default="stepmania", help=f"game profile: {', '.join(profile_names())}")
+        p.add_argument("--profile", default=DEFAULTS["profile"], help=f"game profile: {', '.join(profile_names())}")
         p.add_argument("--p1", help="P1 score region X,Y,W,H in pixels")
         p.add_argument("--p2", help="P2 score region X,Y,W,H in pixels")
-        p.add_argument("--engine", default="auto", choices=ENGINE_NAMES, help="OCR engine")
-        p.add_argument("--hold-ms", type=int, default=1000, help="how long a new leader must hold")
+        p.add_argument("--engine", default=DEFAULTS["engine"], choices=ENGINE_NAMES, help="OCR engine")
+        p.add_argument("--hold-ms", type=int, default=DEFAULTS["hold_ms"], help="how long a new leader must hold")
         p.add_argument("--templates", type=Path, help="a template store file to read with (ddrcore learn makes one)")
         p.add_argument(
             "--learn", action="store_true", help="read with your own store of learned digits and keep what is learned"
@@ -88,17 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("frame", nargs="?", metavar="FRAME", help="an image file (or --screen)")
     p.add_argument("--screen", action="store_true", help="look at the screen instead of a file")
     p.add_argument("--monitor", type=int, default=1, help="monitor number with --screen (1 = first)")
-    p.add_argument("--profile", default="stepmania", help=f"game profile: {', '.join(profile_names())}")
-    p.add_argument("--engine", default="auto", choices=ENGINE_NAMES, help="OCR engine")
+    p.add_argument("--profile", default=DEFAULTS["profile"], help=f"game profile: {', '.join(profile_names())}")
+    p.add_argument("--engine", default=DEFAULTS["engine"], choices=ENGINE_NAMES, help="OCR engine")
     p.add_argument("--preview", type=Path, default=Path("ddr-locate.png"), help="where to write the preview PNG")
-    p.set_defaults(run=_cmd_locate, p1=None, p2=None, hold_ms=1000)
+    p.set_defaults(run=_cmd_locate, p1=None, p2=None, hold_ms=DEFAULTS["hold_ms"])
 
     p = sub.add_parser("demo", help="analyze the shipped match clip and chart it")
     p.add_argument("--out", type=Path, default=Path("ddr-demo"), help="folder for the CSV and chart")
     p.set_defaults(run=_cmd_demo, p1=None, p2=None)
 
     p = sub.add_parser("footage", help="render a generated match video with its truth CSV")
-    p.add_argument("--profile", default="stepmania", help=f"game profile: {', '.join(profile_names())}")
+    p.add_argument("--profile", default=DEFAULTS["profile"], help=f"game profile: {', '.join(profile_names())}")
     p.add_argument("--seconds", type=float, default=30)
     p.add_argument("--fps", type=float, default=30)
     p.add_argument("--seed", type=int, default=1)
@@ -148,7 +151,7 @@ def _watch_parser(sub: Any, common: Any) -> None:
 def _learn_parser(sub: Any) -> None:
     p = sub.add_parser("learn", help="learn a game's digits from footage and write them to a store file")
     p.add_argument("footage", nargs="+", type=Path, metavar="VIDEO|FRAME")
-    p.add_argument("--profile", default="stepmania", help=f"game profile: {', '.join(profile_names())}")
+    p.add_argument("--profile", default=DEFAULTS["profile"], help=f"game profile: {', '.join(profile_names())}")
     p.add_argument("--p1", help="P1 score region X,Y,W,H in pixels")
     p.add_argument("--p2", help="P2 score region X,Y,W,H in pixels")
     p.add_argument("--labels", type=Path, help="true scores per frame file (the format of shared/frames labels.json)")
@@ -195,9 +198,12 @@ def analyze(config: ReadConfig, video: Path, every: int, progress: bool = True) 
     total = max(1, video_frame_count(video) // every)
     frames = video_frames(video, every)
     if progress:
-        from tqdm import tqdm
-
-        frames = tqdm(frames, total=total, unit="frame", file=sys.stderr, leave=False)
+        try:
+            from tqdm import tqdm
+        except ImportError:  # the cli extra is not installed: no progress bar, same result
+            pass
+        else:
+            frames = tqdm(frames, total=total, unit="frame", file=sys.stderr, leave=False)
     states = []
     with make_reader(config) as reader:
         for time_s, frame in frames:
@@ -253,13 +259,16 @@ def _cell(value: Score | None) -> str:
 
 
 def lead_changes(states: list[tuple[float, LeadState]]) -> list[tuple[float, LeadState]]:
-    changes = []
-    previous: str | None = None
-    for t, s in states:
-        if s.leader != previous:
-            changes.append((t, s))
-            previous = s.leader
-    return changes
+    """The reads to print: the first leader once scores appear, each lead change (the one
+    definition, :func:`~ddrcore.base.scores.passes_lead`) and the scores going."""
+    changes = set(lead_change_indices(s.leader for _, s in states))
+    lines, previous = [], None
+    for index, (t, s) in enumerate(states):
+        appeared, gone = previous is None and s.leader is not None, previous is not None and s.leader is None
+        if appeared or gone or index in changes:
+            lines.append((t, s))
+        previous = s.leader
+    return lines
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
@@ -279,18 +288,30 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         write_rows(args.songs, [song_row(song, fmt, names, video_time(song.start_s)) for song in songs])
         print(f"wrote {args.songs}: {len(songs)} song{'s' if len(songs) != 1 else ''}")
     if args.chart:
-        from .mpl_chart import draw_chart
-
-        draw_chart(states, args.chart, title=f"{Path(args.video).name} ({args.profile})")
+        _write_match_chart(args.chart, states, fmt, (args.p1_name, args.p2_name))
         print(f"wrote {args.chart}")
     return 0
+
+
+def _write_match_chart(
+    path: Path, states: list[tuple[float, LeadState]], fmt: ScoreFormat, names: tuple[str, str]
+) -> None:
+    """The match's chart, drawn as the live chart is (one renderer), sized for a page."""
+    from ..show.chart import ChartStyle, draw_chart, match_curve, write_chart
+
+    curve = match_curve(states)
+    last = [(s.p1, s.p2) for _, s in states if s.p1 is not None and s.p2 is not None]
+    scores = tuple(plain_score(v, fmt) for v in last[-1]) if last else ("", "")  # as the live chart labels
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_chart(path, draw_chart(curve, ChartStyle(*names, size=MATCH_CHART_SIZE), (scores[0], scores[1])))
 
 
 def _describe(t: float, s: LeadState, fmt: Any) -> str:
     if s.leader is None:
         return f"{t:7.2f}s  no leader"
     scores = " - ".join(format_score(v, fmt) if v is not None else "?" for v in (s.p1, s.p2))
-    who = "tie" if s.leader == "tie" else f"{s.leader.upper()} leads by {_cell(s.margin)}"
+    margin = plain_score(s.margin, fmt) if s.margin is not None else "?"  # as the OBS text's {margin}
+    who = "tie" if s.leader == "tie" else f"{s.leader.upper()} leads by {margin}"
     return f"{t:7.2f}s  {who}  ({scores})"
 
 
@@ -401,9 +422,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(f"Analyzing {DEMO_CLIP.name} (StepMania profile). Lead changes:")
     for t, s in lead_changes(states):
         print(_describe(t, s, fmt))
-    from .mpl_chart import draw_chart
-
-    draw_chart(states, chart_path, title="obs-ddr demo: a generated StepMania match")
+    _write_match_chart(chart_path, states, fmt, ("Player 1", "Player 2"))
     print(f"CSV:   {csv_path.resolve()}")
     print(f"Chart: {chart_path.resolve()}")
     return 0

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..base.regions import Region
-from ..read.engines import make_engine
-from ..read.profiles import Player, load_profile
+from ..read.engines import DEFAULT_ENGINE, make_engine
+from ..read.profiles import DEFAULT_PROFILE, Player, load_profile
 from ..read.reader import ScoreReader
 from ..track.tracker import Tracker, TrackRules
 
@@ -17,8 +17,8 @@ class ReadConfig:
     """How to read a match: game profile, OCR engine, regions (None: the profile's), hold,
     and the tesseract executable when it is not on PATH."""
 
-    profile: str = "stepmania"
-    engine: str = "auto"
+    profile: str = DEFAULT_PROFILE
+    engine: str = DEFAULT_ENGINE
     p1: Region | None = None
     p2: Region | None = None
     hold_ms: int = 1000

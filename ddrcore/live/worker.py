@@ -25,7 +25,7 @@ from ..read.parse import format_score, plain_score
 from ..read.preview import draw_preview, write_preview
 from ..read.profiles import Player, load_profile
 from ..read.reader import ScoreRead, ScoreReader
-from ..show.chart import ChartStyle, draw_live_chart, write_live_chart
+from ..show.chart import ChartStyle, draw_chart, write_chart
 from ..show.songlog import SONGS_FILE, append_rows, song_row, wall_time
 from ..track.momentum import PACE_WINDOW_S, MatchStats, Momentum, SongResult
 from ..track.tracker import LeadState, Tracker
@@ -456,8 +456,8 @@ class _Work:
         if last is None or drawn == self._chart_drawn or (time.monotonic() < self._chart_due and not force):
             return
         fmt = self._format
-        picture = draw_live_chart(curve, chart.style, (plain_score(last.p1, fmt), plain_score(last.p2, fmt)))
-        write_live_chart(Path(chart.file), picture)
+        picture = draw_chart(curve, chart.style, (plain_score(last.p1, fmt), plain_score(last.p2, fmt)))
+        write_chart(Path(chart.file), picture)
         self._chart_due, self._chart_drawn = time.monotonic() + CHART_EVERY_S, drawn
         self._chart_problem = ""
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..read.engines.base import ENGINE_NAMES
-from ..read.profiles import profile_names
+from ..read.engines import DEFAULT_ENGINE, ENGINE_NAMES
+from ..read.profiles import DEFAULT_PROFILE, profile_names
 from ..track.override import OVERRIDE_S
 
 if TYPE_CHECKING:
@@ -48,14 +48,14 @@ P2_COLOUR = 0xFF3C3CEB
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("enabled", "Enabled", True, "bool"),
-    Setting("profile", "Game profile", "stepmania", "list", "profiles"),
+    Setting("profile", "Game profile", DEFAULT_PROFILE, "list", "profiles"),
     Setting("capture", "Capture", "screen", "list", "capture"),
     Setting("monitor", "Monitor (1 = first)", 1, "int", limits=(1, 16, 1)),
     *_region("p1"),
     *_region("p2"),
     Setting("auto_locate", "Find the regions again when reads keep failing", False, "bool"),
     Setting("interval_ms", "Update interval (ms)", 250, "int", limits=(33, 5000, 1)),
-    Setting("engine", "OCR engine", "auto", "list", "engines"),
+    Setting("engine", "OCR engine", DEFAULT_ENGINE, "list", "engines"),
     Setting("hold_ms", "New leader must hold (ms)", 1000, "int", limits=(0, 10000, 100)),
     Setting("tesseract_path", "Tesseract program (empty: find it)", "", "file"),
     Setting("templates_file", "Template file (empty: learn the digits)", "", "file", file_filter="*.npz"),
@@ -168,7 +168,7 @@ def script_config(values: Mapping[str, Any], chart_file: str) -> ScriptConfig:
         p1 = p2 = None
     read = ReadConfig(
         profile,
-        str(values["engine"]) or "auto",
+        str(values["engine"]) or DEFAULT_ENGINE,
         p1,
         p2,
         int(values["hold_ms"]),

@@ -1,9 +1,10 @@
-"""The song so far -> a chart for the stream: a PNG with transparency that an OBS image
-source shows. Both scores above, the margin below (filled in the colour of who leads), lead
-changes marked, the players' names and scores in their colours.
+"""A song (or a whole recorded match) -> its chart: a PNG with transparency. Both scores
+above, the margin below (filled in the colour of who leads), lead changes marked, the
+players' names and scores in their colours. The one renderer: the live chart an OBS image
+source shows, and ``analyze --chart`` and the demo's chart of a video.
 
 Drawn with OpenCV (no matplotlib in OBS's interpreter), in the worker, and written whole
-(:mod:`.atomic`), so the image source never loads half a file.
+(:mod:`..base.atomic`), so the image source never loads half a file.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import numpy as np
 
 from ..base.atomic import write_bytes_atomic
 from ..base.errors import ImageError
+from ..base.scores import lead_change_indices
 from ..capture.base import Image
-from ..track.momentum import LEADER_CODES, SongCurve
+from ..track.momentum import LEADER_CODES, Sample, SongCurve
+from ..track.tracker import LeadState
 
 Bgr = tuple[int, int, int]
 Bgra = tuple[int, int, int, int]
@@ -49,7 +52,7 @@ def obs_colour(value: int) -> Bgr:
     return ((value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF)
 
 
-def draw_live_chart(curve: SongCurve, style: ChartStyle, describe: tuple[str, str] = ("", "")) -> Image:
+def draw_chart(curve: SongCurve, style: ChartStyle, describe: tuple[str, str] = ("", "")) -> Image:
     """The chart of a song's ``curve`` as a BGRA picture; ``describe``: the two score texts to label."""
     width, height = style.size
     picture = _backdrop(width, height).copy()
@@ -77,6 +80,16 @@ def draw_live_chart(curve: SongCurve, style: ChartStyle, describe: tuple[str, st
     return picture
 
 
+def match_curve(states: list[tuple[float, LeadState]]) -> SongCurve:
+    """A recorded match's reads (time, lead) as one curve, for its chart: every read with both
+    scores, at its time in the video."""
+    curve = SongCurve()
+    for t, lead in states:
+        if lead.p1 is not None and lead.p2 is not None:
+            curve.add(Sample(t, lead.p1, lead.p2, lead.leader))
+    return curve
+
+
 @lru_cache(maxsize=4)
 def _backdrop(width: int, height: int) -> Image:
     picture = np.empty((height, width, 4), np.uint8)
@@ -84,7 +97,7 @@ def _backdrop(width: int, height: int) -> Image:
     return picture
 
 
-def write_live_chart(path: Path, picture: Image) -> None:
+def write_chart(path: Path, picture: Image) -> None:
     # Light compression and one fixed row filter: a chart is mostly flat colour, and the
     # default adaptive filters cost three times the encode for no smaller file (see the bench).
     options = [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_SUB]
@@ -137,8 +150,8 @@ def _margin(
 
 def _lead_changes(picture: Image, leaders: np.ndarray, times: np.ndarray, span: float, rows: tuple[int, int]) -> None:
     """A dashed line where the shown leader changed from one player to the other."""
-    players = np.flatnonzero((leaders == LEADER_CODES["p1"]) | (leaders == LEADER_CODES["p2"]))
-    changes = players[1:][leaders[players[1:]] != leaders[players[:-1]]]
+    names = {code: leader for leader, code in LEADER_CODES.items()}
+    changes = lead_change_indices(names[int(code)] for code in leaders)
     x0, w = _PAD, picture.shape[1] - 2 * _PAD
     for t in times[changes]:
         x = int(x0 + min(t / span, 1.0) * (w - 1))

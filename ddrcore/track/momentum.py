@@ -17,7 +17,7 @@ from array import array
 from collections import deque
 from dataclasses import dataclass, field
 
-from ..base.scores import Leader, Score, leader_of
+from ..base.scores import Leader, Score, leader_of, passes_lead
 from ..read.profiles import MotionRule
 from .tracker import LeadState
 
@@ -184,9 +184,9 @@ class Momentum:
         )
 
     def _count_lead(self, song: _Song, sample: Sample) -> None:
+        if passes_lead(song.last_player_leader, sample.leader):
+            song.lead_changes += 1
         if sample.leader in ("p1", "p2"):
-            if song.last_player_leader is not None and sample.leader != song.last_player_leader:
-                song.lead_changes += 1
             song.last_player_leader = sample.leader
         ahead = leader_of(sample.p1, sample.p2)
         if ahead in ("p1", "p2"):

@@ -8,7 +8,7 @@ import pytest
 
 from ddrcore.base.scores import leader_of, margin_of
 from ddrcore.read.profiles import load_profile
-from ddrcore.show.chart import ChartStyle, draw_live_chart, obs_colour
+from ddrcore.show.chart import ChartStyle, draw_chart, obs_colour
 from ddrcore.show.present import Wording
 from ddrcore.show.presenter import Presenter
 from ddrcore.track.momentum import Momentum, Sample, SongCurve
@@ -83,12 +83,12 @@ def test_the_chart_is_see_through_in_the_players_colours() -> None:
         t = i / 10
         p1, p2 = 10_000 * t + 3_000 * np.sin(t), 10_000 * t - 3_000 * np.sin(t)
         curve.add(Sample(t, p1, p2, leader_of(p1, p2)))
-    picture = draw_live_chart(curve, style, ("600,000", "590,000"))
+    picture = draw_chart(curve, style, ("600,000", "590,000"))
     assert picture.shape == (300, 800, 4)
     assert picture[5, 400, 3] < 255  # the backdrop lets the game show through
     colours = {tuple(int(c) for c in px[:3]) for px in picture.reshape(-1, 4) if px[3] == 255}
     assert (255, 0, 0) in colours and (0, 0, 255) in colours
-    empty = draw_live_chart(SongCurve(), style)
+    empty = draw_chart(SongCurve(), style)
     assert not np.array_equal(picture, empty)
 
 

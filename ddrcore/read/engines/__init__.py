@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...base.errors import EngineError, TemplateStoreError
-from .base import ENGINE_NAMES, OcrEngine
+from .base import OcrEngine
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -148,7 +148,7 @@ def _auto_engine(
     return auto
 
 
-# The registry the names (and the settings' dropdown, through ENGINE_NAMES) come from; each
+# The registry: the names (the settings' dropdown, the command line's choices) come from it; each
 # factory imports its engine lazily, so a missing optional package only matters when asked for.
 _FACTORIES: dict[str, Callable[[EngineRequest], OcrEngine]] = {
     "auto": _auto,
@@ -156,3 +156,6 @@ _FACTORIES: dict[str, Callable[[EngineRequest], OcrEngine]] = {
     "tesserocr": _tesserocr,
     "pytesseract": _pytesseract,
 }
+ENGINE_NAMES: tuple[str, ...] = tuple(_FACTORIES)
+# The engine every front end starts with: the matcher where it is sure, Tesseract to learn.
+DEFAULT_ENGINE = "auto"

@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 # vector (``Feature``). The template store keeps features of this size and refuses others.
 FEATURE_SIZE = 20
 
-ENGINE_NAMES: tuple[str, ...] = ("auto", "glyph", "tesserocr", "pytesseract")
-
 
 @dataclass(frozen=True, slots=True)
 class DigitText:

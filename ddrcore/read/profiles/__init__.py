@@ -12,6 +12,10 @@ from ...base.regions import Region, RelativeRegion
 
 PROFILE_DIR = Path(__file__).parent
 
+# The game a new user starts with (the settings' default; the command line's too): the free
+# game anyone can try.
+DEFAULT_PROFILE = "stepmania"
+
 Player = Literal["p1", "p2"]
 PLAYERS: tuple[Player, Player] = ("p1", "p2")
 
