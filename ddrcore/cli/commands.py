@@ -332,7 +332,7 @@ def _cmd_learn(args: argparse.Namespace) -> int:
 
 
 def _cmd_watch(args: argparse.Namespace) -> int:
-    from ..live.worker import LiveConfig
+    from ..live.values import LiveConfig
     from ..show.present import SceneChoice, Wording
     from .watch import COMMANDS, Watch
 

@@ -16,7 +16,8 @@ from typing import TextIO
 from ..base.errors import DdrError
 from ..capture.stream import StreamCapture
 from ..live.status import ProblemLog
-from ..live.worker import LiveConfig, LiveReader, LiveStatus
+from ..live.values import LiveConfig, LiveStatus
+from ..live.worker import LiveReader
 from ..read.profiles import load_profile
 from ..show.driver import Driver, Targets
 from ..show.present import SceneChoice, Wording

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from ..read.parse import format_score
 from ..read.profiles import ScoreFormat
 from ..read.reader import ScoreRead
-from .worker import LiveStatus
+from .values import LiveStatus
 
 
 def worker_load(status: LiveStatus) -> str:

@@ -1,5 +1,8 @@
-"""Live reading from the screen in one worker thread: capture -> read -> track, published as
-an immutable :class:`LiveStatus` that any other thread may take at any time without waiting.
+"""The live reader: one worker thread runs the pipeline capture -> read -> track, then the
+song's outputs (momentum, chart, song log: :mod:`.outputs`), and publishes each result as an
+immutable :class:`~.values.LiveStatus` that any other thread may take at any time without
+waiting. Settings arrive as a new :class:`~.values.LiveConfig`; button requests (read now,
+find the regions) as queued :data:`Request` values the worker takes at its next step.
 
 The worker never dies of bad input: a problem (no such monitor, a region off the screen,
 Tesseract missing) becomes ``status.problem`` and the worker tries again every
@@ -9,11 +12,11 @@ Tesseract missing) becomes ``status.problem`` and the worker tries again every
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..base.errors import DdrError, EngineError, ImageError, RegionError, SourceEndedError
@@ -21,15 +24,14 @@ from ..base.regions import Region
 from ..capture.base import Capture, Image
 from ..capture.screen import ScreenCapture
 from ..capture.source_feed import SourceFeed
-from ..read.parse import format_score, plain_score
 from ..read.preview import draw_preview, write_preview
 from ..read.profiles import Player, load_profile
 from ..read.reader import ScoreRead, ScoreReader
-from ..show.chart import ChartStyle, draw_chart, write_chart
-from ..show.songlog import SONGS_FILE, append_rows, song_row, wall_time
-from ..track.momentum import PACE_WINDOW_S, MatchStats, Momentum, SongResult
 from ..track.tracker import LeadState, Tracker
+from .load import ReadLoad
+from .outputs import SongOutputs
 from .session import ReadConfig, make_reader, make_tracker
+from .values import LiveConfig, LiveStatus
 
 log = logging.getLogger(__name__)
 
@@ -42,76 +44,24 @@ KEEP_THROUGH_ERRORS_S = 1.0
 # The worker thread's name: a worker of an earlier load of the script (before "Reload
 # Scripts") is found by it, and a new one starts only once that one has ended.
 WORKER_NAME = "obs-ddr reader"
-_RATE_WINDOW_S = 5.0
 # With auto_locate, look for the regions after this long without a score, at most this often.
 AUTO_LOCATE_AFTER_S = 5.0
 AUTO_LOCATE_EVERY_S = 15.0
-# The chart is redrawn at most this often: an image source reloads its file about once a second.
-CHART_EVERY_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
-class ChartOutput:
-    """Where the worker writes the live chart (a PNG), and how it looks."""
+class Preview:
+    """Read now and write a preview PNG (the frame, the regions, what was read) to ``path``."""
 
-    file: str
-    style: ChartStyle = field(default_factory=ChartStyle)
-
-
-@dataclass(frozen=True, slots=True)
-class LiveConfig:
-    """What to read live: how to read (profile, engine, regions in the captured picture's
-    pixels, hold), what to capture (``capture``: "screen", the monitor numbered ``monitor``
-    in mss's numbering, 1 = first; else the name of an OBS source) and how often."""
-
-    read: ReadConfig = field(default_factory=ReadConfig)
-    monitor: int = 1
-    interval_ms: int = 250
-    # Look for the score regions by itself once reads have failed for a while.
-    auto_locate: bool = False
-    capture: str = "screen"
-    # Momentum (rates, catch-up) is measured over this many seconds.
-    pace_window_s: float = PACE_WINDOW_S
-    chart: ChartOutput | None = None
-    # A folder to log each finished song to (songs.csv); "" = no log.
-    log_dir: str = ""
-    names: tuple[str, str] = ("Player 1", "Player 2")
-
-    @property
-    def captured(self) -> str:
-        """What is captured, in words."""
-        return f"monitor {self.monitor}" if self.capture == "screen" else f"OBS source {self.capture!r}"
+    path: Path
 
 
 @dataclass(frozen=True, slots=True)
-class LiveStatus:
-    """The latest result. ``problem`` is "" while reading works; ``seq`` grows with each read.
+class Locate:
+    """Look for both score regions on the whole picture, and read there from then on."""
 
-    ``reads_per_s`` counts two-player reads over the last few seconds; ``cpu_share`` is the
-    worker thread's CPU time over the same wall time (1.0 = one core busy), and
-    ``capture_cpu_share`` the part of it spent grabbing the screen.
-    """
 
-    lead: LeadState = field(default_factory=LeadState)
-    match: MatchStats = field(default_factory=MatchStats)
-    p1: ScoreRead | None = None
-    p2: ScoreRead | None = None
-    engine: str = ""
-    reads_per_s: float = 0.0
-    cpu_share: float = 0.0
-    capture_cpu_share: float = 0.0
-    problem: str = ""
-    paused: bool = False
-    message: str = ""
-    seq: int = 0
-    # Grows with each new ``message``: the answer to a request is the first message after it.
-    message_seq: int = 0
-    # The regions "find score regions" last found (the worker reads there from then on);
-    # ``located_seq`` grows with each find, so a reader of the status can apply it once.
-    located: tuple[Region, Region] | None = None
-    located_seq: int = 0
-    # The capture was a video file and it has ended (its last song is finished and logged).
-    ended: bool = False
+Request = Preview | Locate
 
 
 class LiveReader:
@@ -125,6 +75,10 @@ class LiveReader:
         self._feeds = feeds
         self._status = LiveStatus()
         self._paused = False
+        # Button requests from other threads, taken by the worker at its next step (queued:
+        # a press is never lost to another, nor half seen).
+        self._requests: queue.SimpleQueue[Request] = queue.SimpleQueue()
+        # The worker's own: what it was asked and has not done yet.
         self._preview_to: Path | None = None
         self._locate_requested = False
         self._located: tuple[Region, Region] | None = None
@@ -184,13 +138,13 @@ class LiveReader:
 
     def request_preview(self, path: Path) -> None:
         """Have the next read also write a preview PNG to ``path`` (status.message says when)."""
-        self._preview_to = path
+        self._requests.put(Preview(path))
         self._wake.set()
 
     def request_locate(self) -> None:
         """Have the worker look for both score regions on the whole monitor and, when it finds
         them, read there from then on (status.located and status.message say what it found)."""
-        self._locate_requested = True
+        self._requests.put(Locate())
         self._wake.set()
 
     # The worker thread from here on.
@@ -212,8 +166,20 @@ class LiveReader:
         finally:
             work.close()
 
+    def _take_requests(self) -> None:
+        while True:
+            try:
+                request = self._requests.get_nowait()
+            except queue.Empty:
+                return
+            if isinstance(request, Preview):
+                self._preview_to = request.path
+            else:
+                self._locate_requested = True
+
     def _step(self, work: _Work) -> float:
         """One read; returns how long to wait before the next."""
+        self._take_requests()
         config = self._wanted
         if self._paused and self._preview_to is None and not self._locate_requested:
             # Paused reads nothing (not even the screen); a button press is still answered.
@@ -239,16 +205,14 @@ class LiveReader:
             lead = work.tracker.update(t, read.p1.score, read.p2.score, read.present)
             work.count_error(ok=True)
             work.count_read(read.p1.score is not None or read.p2.score is not None)
-            match, song_message = work.follow_song(config, t, lead)
-            status = LiveStatus(lead, match, read.p1, read.p2, work.reader.engine.name, *work.rates())
+            match, song_message = work.outputs.follow(config, t, lead)
+            status = LiveStatus(lead, match, read.p1, read.p2, work.reader.engine.name, *work.load.rates())
             message = self._preview(config, frame, {"p1": read.p1, "p2": read.p2}, "") if frame is not None else ""
-            self._publish(replace(status, message=message or song_message, problem=work.output_problem))
+            self._publish(replace(status, message=message or song_message, problem=work.outputs.problem))
             return config.interval_ms / 1000
         except SourceEndedError as exc:
-            message = work.finish_song(config) or str(exc)
-            self._publish(
-                LiveStatus(match=work.momentum.stats, engine=self._status.engine, message=message, ended=True)
-            )
+            message = work.outputs.finish(config) or str(exc)
+            self._publish(LiveStatus(match=work.outputs.stats, engine=self._status.engine, message=message, ended=True))
             return max(RETRY_S, config.interval_ms / 1000)
         except DdrError as exc:
             work.forget(exc)
@@ -356,26 +320,17 @@ class _Work:
         self.screen: Capture | None = None
         self.reader: ScoreReader | None = None
         self.tracker: Tracker | None = None
-        self.momentum = Momentum()
-        # Why the song log or the chart could not be written last time ("" when it could).
-        self._log_problem = ""
-        self._chart_problem = ""
+        self.outputs = SongOutputs()
         self._feeds = feeds
         self._captured = ""
         # The source's size when its regions were first read there (explicit regions only).
         self._source_size: tuple[int, int] | None = None
         self._read_config: ReadConfig | None = None
-        self._done: deque[float] = deque()
-        self._cpu: deque[tuple[float, float]] = deque()
-        self._capture_cpu_s = 0.0
+        self.load = ReadLoad()
         self._failing_since: float | None = None
         # Since when every read has failed with an error (None after one that did not).
         self._erring_since: float | None = None
         self._last_locate = -AUTO_LOCATE_EVERY_S
-        self._momentum_for: tuple[str, float] | None = None
-        self._format = load_profile(ReadConfig().profile).format
-        self._chart_due = 0.0
-        self._chart_drawn: tuple[int, int] | None = None
 
     def prepare(self, config: LiveConfig) -> None:
         if self.screen is not None and self._captured != config.captured:
@@ -403,63 +358,7 @@ class _Work:
         if previous is not None and previous != config.read:
             self.tracker.rules = make_tracker(config.read).rules  # the hold; the match so far stays
         self._read_config = config.read
-        if self._momentum_for != (config.read.profile, config.pace_window_s):
-            profile = load_profile(config.read.profile)
-            self.momentum = Momentum.for_game(profile.motion, config.pace_window_s)
-            self._format = profile.format  # the chart and the log write scores as this game does
-            self._momentum_for = (config.read.profile, config.pace_window_s)
-
-    def follow_song(self, config: LiveConfig, t: float, lead: LeadState) -> tuple[MatchStats, str]:
-        """Momentum after this read; a finished song is logged, the chart redrawn when due.
-        The message says what was logged ("" when nothing was)."""
-        message = self._finished(config, self.momentum.update(t, lead, time.time()))
-        return self.momentum.stats, message
-
-    def finish_song(self, config: LiveConfig) -> str:
-        """End the song being played (a video file ended on it): logged, its chart drawn.
-        What was logged ("" when nothing was)."""
-        return self._finished(config, self.momentum.finish())
-
-    def _finished(self, config: LiveConfig, ended: SongResult | None) -> str:
-        message = ""
-        if ended is not None:
-            try:
-                message, self._log_problem = self._log_song(config, ended), ""
-            except DdrError as exc:
-                self._log_problem = str(exc)
-        try:
-            self._draw_chart(config, force=ended is not None)
-        except DdrError as exc:
-            self._chart_problem = str(exc)
-        return message
-
-    @property
-    def output_problem(self) -> str:
-        return " | ".join(p for p in (self._log_problem, self._chart_problem) if p)
-
-    def _log_song(self, config: LiveConfig, song: SongResult) -> str:
-        if not config.log_dir:
-            return ""
-        fmt = self._format
-        path = Path(config.log_dir) / SONGS_FILE
-        append_rows(path, [song_row(song, fmt, config.names, wall_time(song.started_at))])
-        return f"song logged to {path}: P1 {format_score(song.p1, fmt)}, P2 {format_score(song.p2, fmt)}"
-
-    def _draw_chart(self, config: LiveConfig, force: bool) -> None:
-        """Redraw the chart at most every CHART_EVERY_S while a song plays (and once as it
-        ends); between songs the last chart stays, and a new song starts a new one."""
-        chart, stats = config.chart, self.momentum.stats
-        if chart is None or not chart.file or not (stats.in_song or force):
-            return
-        curve, last = self.momentum.song_curve, self.momentum.last_read
-        drawn = (stats.song_seq, len(curve.times))
-        if last is None or drawn == self._chart_drawn or (time.monotonic() < self._chart_due and not force):
-            return
-        fmt = self._format
-        picture = draw_chart(curve, chart.style, (plain_score(last.p1, fmt), plain_score(last.p2, fmt)))
-        write_chart(Path(chart.file), picture)
-        self._chart_due, self._chart_drawn = time.monotonic() + CHART_EVERY_S, drawn
-        self._chart_problem = ""
+        self.outputs.configure(config)
 
     def check_size(self, config: LiveConfig, size: tuple[int, int]) -> None:
         """A source that changed size (a capture card from 720p to 1080p): the profile's
@@ -477,12 +376,9 @@ class _Work:
 
     def grab(self, box: Region | None = None) -> tuple[float, Image]:
         """Grab the screen (or ``box`` of it), counting the CPU time it takes."""
-        assert self.screen is not None
-        started = time.thread_time()
-        try:
-            return self.screen.grab(box)
-        finally:
-            self._capture_cpu_s += time.thread_time() - started
+        screen = self.screen
+        assert screen is not None
+        return self.load.capturing(lambda: screen.grab(box))
 
     def forget(self, problem: Exception) -> None:
         """Drop what the problem shows to be broken (the capture, the engine); the next step
@@ -529,20 +425,7 @@ class _Work:
             self._failing_since = None
         else:
             self.count_failure()
-        now = time.monotonic()
-        self._done.append(now)
-        self._cpu.append((time.thread_time(), self._capture_cpu_s))
-        while self._done[0] < now - _RATE_WINDOW_S:
-            self._done.popleft()
-            self._cpu.popleft()
-
-    def rates(self) -> tuple[float, float, float]:
-        """(reads per second, CPU share, capture's CPU share) over the recent window."""
-        wall = self._done[-1] - self._done[0] if len(self._done) >= 2 else 0.0
-        if wall <= 0:
-            return 0.0, 0.0, 0.0
-        (cpu_0, capture_0), (cpu_1, capture_1) = self._cpu[0], self._cpu[-1]
-        return (len(self._done) - 1) / wall, (cpu_1 - cpu_0) / wall, (capture_1 - capture_0) / wall
+        self.load.count_read()
 
     def close(self) -> None:
         self._close_screen()

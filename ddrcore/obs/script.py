@@ -25,7 +25,8 @@ from typing import Any, Protocol
 from ..capture.source_feed import SourceFeed
 from ..capture.source_pump import SourcePump
 from ..live.status import ProblemLog, status_words, timing_summary, worker_load
-from ..live.worker import LiveReader, LiveStatus
+from ..live.values import LiveStatus
+from ..live.worker import LiveReader
 from ..read.profiles import load_profile
 from ..show.driver import Driver, Targets
 from ..show.presenter import Presenter

@@ -16,7 +16,7 @@ from ..read.profiles import DEFAULT_PROFILE, profile_names
 from ..track.override import OVERRIDE_S
 
 if TYPE_CHECKING:
-    from ..live.worker import LiveConfig
+    from ..live.values import LiveConfig
     from ..show.present import SceneChoice, Wording
 
 Kind = Literal["bool", "int", "text", "list", "file", "folder", "colour"]
@@ -139,7 +139,7 @@ def script_config(values: Mapping[str, Any], chart_file: str) -> ScriptConfig:
     from ..base.errors import DdrError
     from ..base.regions import Region
     from ..live.session import ReadConfig
-    from ..live.worker import ChartOutput, LiveConfig
+    from ..live.values import ChartOutput, LiveConfig
     from ..read.profiles import load_profile
     from ..show.chart import ChartStyle, obs_colour
     from ..show.present import SceneChoice, Wording

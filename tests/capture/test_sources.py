@@ -154,7 +154,8 @@ def test_a_source_that_changes_size_keeps_reading_with_the_profiles_regions() ->
 
     from ddrcore.cli.footage import draw_frame
     from ddrcore.live.session import ReadConfig
-    from ddrcore.live.worker import LiveConfig, LiveReader
+    from ddrcore.live.values import LiveConfig
+    from ddrcore.live.worker import LiveReader
     from ddrcore.read.profiles import load_profile
 
     profile = load_profile("stepmania")

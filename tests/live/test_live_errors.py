@@ -12,7 +12,8 @@ from ddrcore.base.errors import ImageError
 from ddrcore.base.regions import Region
 from ddrcore.cli.footage import draw_frame
 from ddrcore.live.session import ReadConfig
-from ddrcore.live.worker import KEEP_THROUGH_ERRORS_S, LiveConfig, LiveReader, LiveStatus
+from ddrcore.live.values import LiveConfig, LiveStatus
+from ddrcore.live.worker import KEEP_THROUGH_ERRORS_S, LiveReader
 from ddrcore.read.profiles import load_profile
 
 P1, P2 = 123_456_789, 98_765_432
