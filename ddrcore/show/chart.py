@@ -18,9 +18,8 @@ import numpy as np
 
 from ..base.atomic import write_bytes_atomic
 from ..base.errors import ImageError
-from ..base.scores import lead_change_indices
 from ..capture.base import Image
-from ..track.momentum import LEADER_CODES, Sample, SongCurve
+from ..track.momentum import Sample, SongCurve
 from ..track.tracker import LeadState
 
 Bgr = tuple[int, int, int]
@@ -67,12 +66,12 @@ def draw_chart(curve: SongCurve, style: ChartStyle, describe: tuple[str, str] = 
     if not curve.times:
         return picture
     times, p1, p2 = (np.frombuffer(column, np.float64) for column in (curve.times, curve.p1, curve.p2))
-    leaders = np.frombuffer(curve.leaders, np.int8)
     span = max(_MIN_SPAN_S, float(times[-1]))
     clock = f"{int(times[-1]) // 60}:{int(times[-1]) % 60:02d}"
     (clock_w, _), _ = cv2.getTextSize(clock, cv2.FONT_HERSHEY_SIMPLEX, _TEXT_SCALE, 1)
     _text(picture, clock, width - _PAD - clock_w, 18, (*_GREY, 255))
-    _lead_changes(picture, leaders, times, span, (scores_box[1], margin_box[1] + margin_box[3]))
+    changes = np.frombuffer(curve.lead_changes, np.float64)
+    _lead_changes(picture, changes, span, (scores_box[1], margin_box[1] + margin_box[3]))
     top = max(float(p1.max()), float(p2.max()), 1e-9)
     for values, key in ((p1, "p1"), (p2, "p2")):
         _line(picture, scores_box, times / span, values / top, colours[key])
@@ -87,6 +86,8 @@ def match_curve(states: list[tuple[float, LeadState]]) -> SongCurve:
     for t, lead in states:
         if lead.p1 is not None and lead.p2 is not None:
             curve.add(Sample(t, lead.p1, lead.p2, lead.leader))
+        else:
+            curve.break_run()
     return curve
 
 
@@ -148,12 +149,10 @@ def _margin(
     cv2.line(picture, (x0, zero), (x0 + w - 1, zero), (*_GREY, 255), 1)
 
 
-def _lead_changes(picture: Image, leaders: np.ndarray, times: np.ndarray, span: float, rows: tuple[int, int]) -> None:
-    """A dashed line where the shown leader changed from one player to the other."""
-    names = {code: leader for leader, code in LEADER_CODES.items()}
-    changes = lead_change_indices(names[int(code)] for code in leaders)
+def _lead_changes(picture: Image, changes: np.ndarray, span: float, rows: tuple[int, int]) -> None:
+    """A dashed line at each of the song's lead changes (``SongCurve.lead_changes``)."""
     x0, w = _PAD, picture.shape[1] - 2 * _PAD
-    for t in times[changes]:
+    for t in changes:
         x = int(x0 + min(t / span, 1.0) * (w - 1))
         for y in range(rows[0], rows[1], 8):
             cv2.line(picture, (x, y), (x, min(y + 4, rows[1])), (*_WHITE, 200), 1)

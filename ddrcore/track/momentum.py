@@ -85,15 +85,19 @@ class MatchStats:
     last_song: SongResult | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SongCurve:
     """A song's reads as columns (seconds since it began, both scores, the leader shown as
-    :data:`LEADER_CODES`), ready for NumPy without a copy (``numpy.frombuffer``)."""
+    :data:`LEADER_CODES`), ready for NumPy without a copy (``numpy.frombuffer``), and the
+    times of its lead changes (:func:`~ddrcore.base.scores.passes_lead`), counted as the reads
+    come: the song's count and the chart's marks are the same changes."""
 
     times: array[float] = field(default_factory=lambda: array("d"))
     p1: array[float] = field(default_factory=lambda: array("d"))
     p2: array[float] = field(default_factory=lambda: array("d"))
     leaders: array[int] = field(default_factory=lambda: array("b"))
+    lead_changes: array[float] = field(default_factory=lambda: array("d"))
+    last_player: Leader | None = None
 
     def add(self, sample: Sample) -> None:
         if len(self.times) >= _CURVE_READS:
@@ -103,6 +107,14 @@ class SongCurve:
         self.p1.append(sample.p1)
         self.p2.append(sample.p2)
         self.leaders.append(LEADER_CODES[sample.leader])
+        if passes_lead(self.last_player, sample.leader):
+            self.lead_changes.append(sample.t)
+        if sample.leader in ("p1", "p2"):
+            self.last_player = sample.leader
+
+    def break_run(self) -> None:
+        """No scores for a while (between songs): the next leader is no lead change."""
+        self.last_player = None
 
 
 @dataclass
@@ -111,8 +123,6 @@ class _Song:
     started_at: float | None
     curve: SongCurve = field(default_factory=SongCurve)
     last: Sample | None = None
-    lead_changes: int = 0
-    last_player_leader: Leader | None = None
     biggest: BiggestLead | None = None
 
 
@@ -162,7 +172,7 @@ class Momentum:
         sample = Sample(time_s - song.start_s, lead.p1, lead.p2, lead.leader)
         song.curve.add(sample)
         song.last = sample
-        self._count_lead(song, sample)
+        self._note_biggest_lead(song, sample)
         self._pace.append(sample)
         while self._pace and self._pace[0].t < sample.t - self.pace_window_s:
             self._pace.popleft()
@@ -183,11 +193,7 @@ class Momentum:
             now is not None and now < then and now <= below for now, then in ((lead.p1, last.p1), (lead.p2, last.p2))
         )
 
-    def _count_lead(self, song: _Song, sample: Sample) -> None:
-        if passes_lead(song.last_player_leader, sample.leader):
-            song.lead_changes += 1
-        if sample.leader in ("p1", "p2"):
-            song.last_player_leader = sample.leader
+    def _note_biggest_lead(self, song: _Song, sample: Sample) -> None:
         ahead = leader_of(sample.p1, sample.p2)
         if ahead in ("p1", "p2"):
             margin = abs(sample.p1 - sample.p2)
@@ -216,7 +222,7 @@ class Momentum:
             p2_rate=p2_rate,
             gap_trend=gap_trend,
             catch_up_s=catch_up,
-            lead_changes=song.lead_changes,
+            lead_changes=len(song.curve.lead_changes),
             biggest_lead=song.biggest,
             last_song=self.stats.last_song,
         )
@@ -235,7 +241,7 @@ class Momentum:
             last.p2,
             winner,
             _rounded(abs(last.p1 - last.p2), last.p1),
-            song.lead_changes,
+            len(song.curve.lead_changes),
             song.biggest,
             song.started_at,
         )
