@@ -59,14 +59,21 @@ def _reading(capture: HiccupCapture) -> LiveReader:
     return LiveReader(config, lambda name: capture)  # type: ignore[arg-type,return-value]
 
 
+def _leading(reader: LiveReader) -> LiveStatus:
+    """The first status that names P1 the leader (the frame shows P1 ahead)."""
+    deadline = time.monotonic() + 20
+    while reader.status.lead.leader != "p1" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    status = reader.status
+    assert status.lead.leader == "p1", status
+    return status
+
+
 def test_one_capture_error_keeps_the_lead_and_the_match() -> None:
     capture = HiccupCapture()
     with _reading(capture) as reader:
-        deadline = time.monotonic() + 20
-        while reader.status.lead.leader != "p1" and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert reader.status.lead.leader == "p1", reader.status
-        since, song = reader.status.lead.since_s, reader.status.match.song_seq
+        status = _leading(reader)
+        since, song = status.lead.since_s, status.match.song_seq
         capture.failing.set()
         while capture.failures == 0:
             time.sleep(0.001)
@@ -83,9 +90,7 @@ def test_one_capture_error_keeps_the_lead_and_the_match() -> None:
 def test_failures_that_last_let_the_lead_go() -> None:
     capture = HiccupCapture()
     with _reading(capture) as reader:
-        deadline = time.monotonic() + 20
-        while reader.status.lead.leader != "p1" and time.monotonic() < deadline:
-            time.sleep(0.05)
+        _leading(reader)
         capture.failing.set()
         failing_from = time.monotonic()
         statuses = _watch(reader, KEEP_THROUGH_ERRORS_S + 2.0)
