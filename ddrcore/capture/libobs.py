@@ -49,7 +49,7 @@ _VOID_P, _U32, _F32 = ctypes.c_void_p, ctypes.c_uint32, ctypes.c_float
 Signature = tuple[object, list[object]]  # (restype, argtypes)
 # Every C function this module calls, per library, with its signature. Each is bound when its
 # library is loaded, so a function an OBS version lacks (OBS 32 removed several exports) is
-# named at load time, not at its first call. tests/test_obs_native.py checks the tables
+# named at load time, not at its first call. tests/capture/test_libobs.py checks the tables
 # against the real OBS 29 and OBS 32 libraries.
 FRONTEND_SYMBOLS: dict[str, Signature] = {
     "obs_frontend_get_current_scene": (_VOID_P, []),

@@ -22,7 +22,7 @@ from .profiles import PLAYERS, InkRule, Player, Profile
 from .reader import FrameRead, ScoreReader
 
 # Locating rules: the one place this stage's thresholds live, each with why in one line; the
-# evidence is tests/test_locate.py (real frames at 0.5-1.5x, inside larger frames, menus).
+# evidence is tests/read/test_locate.py (real frames at 0.5-1.5x, inside larger frames, menus).
 #
 # A score digit is between these fractions of the frame's height, and narrower than this.
 _MIN_DIGIT_OF_FRAME, _MAX_DIGIT_OF_FRAME = 1 / 120, 1 / 6

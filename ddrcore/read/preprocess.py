@@ -19,8 +19,8 @@ from ..capture.base import Image
 from .profiles import InkRule
 
 # Segmentation rules: the one place this stage's thresholds live. Each says why in one line;
-# the evidence is the test named (tests/test_glyphs.py unless said), or the footage grids
-# (tests/test_footage_accuracy.py) and the real-font tests (tests/test_real_font.py).
+# the evidence is the test named (tests/read/test_glyphs.py unless said), or the footage grids
+# (tests/read/test_footage_accuracy.py) and the real-font tests (tests/read/test_real_font.py).
 #
 # Crop size. Small boxes are enlarged so the ink threshold sees smooth outlines, not blocks;
 # large ones shrunk, since extra pixels only cost time.

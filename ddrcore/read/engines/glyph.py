@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from .store import SampleStore
 
 # Matching rules: the one place this stage's thresholds live. Each says why in one line;
-# the evidence is the test named, or the footage grids (tests/test_footage_accuracy.py) and
-# the real-font tests (tests/test_real_font.py), which hold what was measured.
+# the evidence is the test named, or the footage grids (tests/read/test_footage_accuracy.py) and
+# the real-font tests (tests/read/test_real_font.py), which hold what was measured.
 #
 # A glyph is trusted at this similarity to its best digit, this far above the runner-up.
 MIN_SIMILARITY = 0.72
@@ -51,7 +51,7 @@ SOFT_BLUR_PX = 0.9
 # Learning. A Tesseract read this sure (and of the right length) labels its glyphs.
 LEARN_CONFIDENCE = 0.9
 # Tesseract misreads game digits at up to ~0.8: alone, before the matcher knows a digit,
-# it must be this sure (tests/test_auto_learning.py).
+# it must be this sure (tests/read/test_auto_learning.py).
 FALLBACK_CONFIDENCE = 0.85
 # Under this height Tesseract alone is wrong at any confidence: it only teaches until all
 # ten digits are known (test_small_digits_only_teach_until_all_ten_are_learned).
