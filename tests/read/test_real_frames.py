@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ddrcore.base.regions import Region
-from ddrcore.capture.screen import load_image
+from ddrcore.capture.screen import load_image, video_frames
 from ddrcore.read.engines import make_engine
 from ddrcore.read.profiles import PLAYERS, load_profile
 from ddrcore.read.reader import ScoreReader
@@ -59,7 +59,8 @@ def test_read_json_on_real_frames(frames_dir: Path, tesseract: str) -> None:
 
 
 def test_analyze_real_stepmania_clip(frames_dir: Path, tesseract: str, tmp_path: Path) -> None:
-    """The real 40 s clip: scores only grow, P1 stays ahead, and it ends with no score."""
+    """The real 40 s clip: scores only grow, P1 stays ahead, and the evaluation screen it ends
+    on (its last 0.4 s) is read as no score, never as a new one."""
     out = tmp_path / "clip.csv"
     result = run_cli("analyze", str(frames_dir / "stepmania" / "match_clip.mp4"), "--csv", str(out), "--every", "6")
     assert result.returncode == 0, result.stderr
@@ -69,7 +70,14 @@ def test_analyze_real_stepmania_clip(frames_dir: Path, tesseract: str, tmp_path:
     assert all(a[0] <= b[0] and a[1] <= b[1] for a, b in itertools.pairwise(scored))
     assert scored[-1][0] > scored[0][0] + 1_000_000
     assert {r[3] for r in rows if r[3]} == {"p1"}
-    assert rows[-1][1] == "" and rows[-1][3] == ""
+    # The clip ends 0.4 s into the evaluation screen, before a screen change (SCREEN_CHANGE_S)
+    # would clear the kept scores: the last rows keep the game's final scores, never new ones.
+    assert (int(rows[-1][1]), int(rows[-1][2])) == scored[-1] == max(scored)
+    profile = load_profile("stepmania")
+    reader = ScoreReader(profile, make_engine("auto", profile))
+    for _, frame in video_frames(frames_dir / "stepmania" / "match_clip.mp4", 6):
+        read = reader.read(frame)
+    assert (read.p1.score, read.p2.score) == (None, None), "the evaluation screen shows no score"
 
 
 def test_an_intrusion_from_the_regions_edge_does_not_void_clear_digits(frames_dir: Path, tesseract: str) -> None:
