@@ -74,19 +74,30 @@ def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class ObsApi:
-    """The OBS calls ddrcore.obs.script makes, on the thread that makes them."""
+    """The OBS calls ddrcore.obs.script makes, on the thread that makes them. The source calls
+    go through ``ctypes`` (ddrcore.obs.sources: the GIL is let go while in C) where the library
+    binds, else through the SWIG binding."""
+
+    def __init__(self, native: Any = None) -> None:
+        self.native = native
 
     def log(self, level: str, message: str) -> None:
         log(LEVELS[level], message)
 
     def source_exists(self, name: str) -> bool:
+        if self.native is not None:
+            return bool(self.native.source_exists(name))
         with source_named(name) as source:
             return source is not None
 
     def set_text(self, source_name: str, text: str) -> bool:
+        if self.native is not None:
+            return bool(self.native.set_text(source_name, text))
         return self._update(source_name, "text", text)
 
     def show_file(self, source_name: str, file: str) -> bool:
+        if self.native is not None:
+            return bool(self.native.show_file(source_name, file))
         return self._update(source_name, "file", file, only_kind="image_source")
 
     def _update(self, source_name: str, key: str, value: str, only_kind: str = "") -> bool:
@@ -157,7 +168,7 @@ class Script:
             if self.scratch is None:
                 self.scratch = Path(tempfile.mkdtemp(prefix="obs-ddr-"))
             chart, preview = self.scratch / "obs-ddr-chart.png", self.scratch / "obs-ddr-preview.png"
-            self.core = ScriptCore(ObsApi(), native_frontend, chart, preview)
+            self.core = ScriptCore(ObsApi(native_sources()), native_frontend, chart, preview)
         interval_ms = self.core.configure(setting_values(settings))
         obs.timer_add(on_tick, interval_ms)
 
@@ -206,6 +217,19 @@ class Script:
             return self.status_line()
         answer = getattr(self.core, action)(*args)
         return str(answer) if answer is not None else None
+
+
+def native_sources() -> Any:
+    """The source calls through ctypes (bound here, on the UI thread); None outside OBS's own
+    libraries (the SWIG binding serves then)."""
+    from ddrcore.capture.libobs import NativeObsError
+    from ddrcore.obs.sources import NativeSources
+
+    try:
+        return NativeSources.load()
+    except NativeObsError as exc:
+        log(obs.LOG_INFO, f"source calls through the SWIG binding ({exc})")
+        return None
 
 
 def native_frontend() -> Any:

@@ -144,11 +144,18 @@ def _write_config(
     (config / "basic" / "scenes" / "C.json").write_text(json.dumps(collection, indent=1))
 
 
-def _dump_stacks(process: subprocess.Popen[bytes], home: Path) -> None:
-    if process.poll() is None and shutil.which("gdb"):
+def _dump_stacks(obs: ObsBuild, process: subprocess.Popen[bytes], home: Path) -> None:
+    """Every OBS thread's stack, from a gdb where that OBS is (a gdb outside OBS 32's root
+    cannot read its libraries' symbols)."""
+    gdb = (
+        shutil.which("gdb")
+        if not obs.prefix
+        else ("/usr/bin/gdb" if (OBS_CURRENT_ROOT / "usr/bin/gdb").is_file() else None)
+    )
+    if process.poll() is None and gdb:
         with (home / "obs-stacks.txt").open("wb") as stacks:
             subprocess.run(
-                ["gdb", "-p", str(process.pid), "-batch", "-ex", "thread apply all bt 12"],
+                obs.command(gdb, "-p", str(process.pid), "-batch", "-ex", "thread apply all bt 16"),
                 stdout=stacks,
                 stderr=subprocess.STDOUT,
                 timeout=60,
@@ -248,7 +255,7 @@ def running_obs(
             yield client, log_path, process.pid
         except BaseException:
             # A hung OBS: its threads' stacks say where (py-spy is not needed for the C side).
-            _dump_stacks(process, home)
+            _dump_stacks(obs, process, home)
             raise
         finally:
             client.disconnect()

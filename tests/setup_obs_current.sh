@@ -10,3 +10,6 @@ root="${1:-${OBS_CURRENT_ROOT:-/opt/obs-current}}"
 shared="$here/../shared/obs-current"
 bash "$shared/setup.sh" "$root"
 bash "$shared/run.sh" "$root" "$here" env OBS_DDR_VENV=.venv-obs32 bash install.sh
+# gdb inside the root: a hung OBS 32's threads are dumped with its own libraries' symbols.
+bash "$shared/run.sh" "$root" "$here" bash -c \
+  'command -v gdb >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gdb >/dev/null'
