@@ -61,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--p2", help="P2 score region X,Y,W,H in pixels")
         p.add_argument("--engine", default=DEFAULTS["engine"], choices=ENGINE_NAMES, help="OCR engine")
         p.add_argument("--hold-ms", type=int, default=DEFAULTS["hold_ms"], help="how long a new leader must hold")
+        p.add_argument("--stale-ms", type=int, default=DEFAULTS["stale_ms"], help="hide scores not read for this long")
+        p.add_argument(
+            "--unsure-keep-s",
+            type=int,
+            default=DEFAULTS["unsure_keep_s"],
+            help="keep the leader (not the scores) through unclear reads this long",
+        )
         p.add_argument("--templates", type=Path, help="a template store file to read with (ddrcore learn makes one)")
         p.add_argument(
             "--learn", action="store_true", help="read with your own store of learned digits and keep what is learned"
@@ -166,7 +173,17 @@ def _config(args: argparse.Namespace) -> ReadConfig:
     p2 = Region.parse(args.p2) if args.p2 else None
     templates = str(args.templates) if getattr(args, "templates", None) else ""
     keep = bool(getattr(args, "learn", False))
-    return ReadConfig(args.profile, args.engine, p1, p2, args.hold_ms, templates_file=templates, keep_learned=keep)
+    return ReadConfig(
+        args.profile,
+        args.engine,
+        p1,
+        p2,
+        args.hold_ms,
+        templates_file=templates,
+        keep_learned=keep,
+        stale_ms=getattr(args, "stale_ms", DEFAULTS["stale_ms"]),
+        unsure_keep_s=getattr(args, "unsure_keep_s", DEFAULTS["unsure_keep_s"]),
+    )
 
 
 def _read_json(file: str, read: FrameRead) -> dict[str, Any]:
@@ -243,7 +260,10 @@ def _write_csv(path: Path, states: list[tuple[float, LeadState]], stats: list[Ma
         writer = csv.writer(out)
         writer.writerow(["time_s", "p1", "p2", "leader", "margin", *MOMENTUM_COLUMNS])
         for (t, s), m in zip(states, stats or [MatchStats()] * len(states), strict=True):
-            writer.writerow([f"{t:.3f}", _cell(s.p1), _cell(s.p2), s.leader or "", _cell(s.margin), *_momentum(m)])
+            shown = LeadState(s.leader) if s.stale else s  # old numbers are wrong numbers
+            writer.writerow(
+                [f"{t:.3f}", _cell(shown.p1), _cell(shown.p2), s.leader or "", _cell(shown.margin), *_momentum(m)]
+            )
 
 
 def _momentum(m: MatchStats) -> list[str]:

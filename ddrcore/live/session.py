@@ -29,6 +29,9 @@ class ReadConfig:
     # Without a template file: keep the digits learned in the user's store (OBS, watch), or
     # learn from nothing for this run only (the command line, unless --learn).
     keep_learned: bool = True
+    # Scores not read for this long are hidden; the leader is kept through unsure reads this long.
+    stale_ms: int = 1000
+    unsure_keep_s: float = 15.0
 
     @property
     def how(self) -> tuple[object, ...]:
@@ -64,4 +67,7 @@ def make_reader(config: ReadConfig) -> ScoreReader:
 
 def make_tracker(config: ReadConfig) -> Tracker:
     profile = load_profile(config.profile)
-    return Tracker(TrackRules(profile.motion, hold_s=config.hold_ms / 1000))
+    rules = TrackRules(
+        profile.motion, hold_s=config.hold_ms / 1000, unsure_keep_s=config.unsure_keep_s, stale_s=config.stale_ms / 1000
+    )
+    return Tracker(rules)

@@ -38,6 +38,8 @@ def status_words(
     else:
         reads = "  ".join(f"{p.upper()} {read_words(r, fmt)}" for p, r in (("p1", status.p1), ("p2", status.p2)))
         leader = status.lead.leader or "nobody"
+        if status.lead.leader is not None and status.lead.stale:
+            leader += " (scores unclear: showing the leader only)"
         engine = f"{status.engine} ({store})" if store else status.engine
         line = f"{reads}  leader: {leader}  engine: {engine}  {worker_load(status)}"
     return f"{override}\n{line}" if override else line

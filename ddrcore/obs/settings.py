@@ -73,6 +73,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("scene_tie", "Scene while tied", "", "list", "scenes"),
     Setting("override_s", "Override lasts (s)", OVERRIDE_S, "int", limits=(1, 600, 1)),
     Setting("override_text", "Text while a leader is forced", "{leader} leads", "text"),
+    Setting("leader_only_text", "Text while the scores are unclear (the leader kept)", "{leader} leads", "text"),
+    Setting("stale_ms", "Hide scores not read for (ms)", 1000, "int", limits=(100, 10000, 100)),
+    Setting("unsure_keep_s", "Keep the leader through unclear reads for (s)", 15, "int", limits=(0, 120, 1)),
     Setting("chart_source", "Chart image source", "", "list", "image_sources"),
     Setting("p1_color", "P1 colour (chart)", P1_COLOUR, "colour"),
     Setting("p2_color", "P2 colour (chart)", P2_COLOUR, "colour"),
@@ -152,7 +155,10 @@ def script_config(values: Mapping[str, Any], chart_file: str) -> ScriptConfig:
         problems.append(str(exc))
         profile = str(DEFAULTS["profile"])
         score_format = load_profile(profile).format
-    texts = ("text_format", "tie_text", "idle_text", "p1_name", "p2_name", "summary_format", "override_text")
+    texts = (
+        "text_format", "tie_text", "idle_text", "p1_name", "p2_name", "summary_format", "override_text",
+        "leader_only_text",
+    )  # fmt: skip
     wording = Wording(*(str(values[k]) for k in texts))
     wording_problem = wording.problem(score_format)
     if wording_problem:
@@ -174,6 +180,8 @@ def script_config(values: Mapping[str, Any], chart_file: str) -> ScriptConfig:
         int(values["hold_ms"]),
         str(values["tesseract_path"]),
         str(values["templates_file"]),
+        stale_ms=int(values["stale_ms"]),
+        unsure_keep_s=int(values["unsure_keep_s"]),
     )
     chart_source = str(values["chart_source"])
     names = (wording.p1_name, wording.p2_name)

@@ -35,6 +35,9 @@ class Wording:
     summary_format: str = ""
     # Shown while an operator forces a leader the scores do not show (or cannot show yet).
     override_text: str = "{leader} leads"
+    # Shown while the leader is kept through unsure reads but the scores are older than
+    # ``stale_ms``: a leader with no numbers, which may be out of date.
+    leader_only_text: str = "{leader} leads"
 
     def problem(self, fmt: ScoreFormat | None = None) -> str:
         """Why one of the templates cannot be used ("" when all are fine).
@@ -48,6 +51,7 @@ class Wording:
             ("idle text", self.idle_text),
             ("summary format", self.summary_format),
             ("override text", self.override_text),
+            ("leader-only text", self.leader_only_text),
         ):
             problem = template_problem(template)
             if not problem and fmt is not None:
@@ -96,6 +100,10 @@ def leader_text(state: LeadState, fmt: ScoreFormat, wording: Wording, stats: Mat
         if song is not None and not stats.in_song and wording.summary_format:
             return summary_text(song, fmt, wording)
         template = wording.idle_text
+    elif state.stale:
+        # Old numbers are wrong numbers: only who leads, and no score at all in the fields.
+        state = LeadState(state.leader)
+        template = wording.tie_text if state.leader == "tie" else wording.leader_only_text
     elif state.leader == "tie":
         template = wording.tie_text
     else:

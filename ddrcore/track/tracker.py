@@ -36,6 +36,9 @@ class TrackRules:
     # A score whose digits stay on screen but unread (unsure) is kept this long: longer than
     # any stretch of unsure reads on the real-font songs, far shorter than a song.
     unsure_keep_s: float = 15.0
+    # A score not confirmed by a read this long is no longer shown (the leader may stay, up
+    # to ``unsure_keep_s``): the game may show another by now (the ``stale_ms`` setting).
+    stale_s: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +60,8 @@ class LeadState:
     ``p1``/``p2`` are the accepted scores, ``margin`` their difference, ``since_s`` when the
     reported leader took over (None while there is none). ``fresh``: both scores were read
     this time (False: one is kept from earlier reads while its digits are unclear).
+    ``stale``: a score was last confirmed more than ``stale_s`` ago: the leader may be shown,
+    the numbers may not (the game may show others by now).
     """
 
     leader: Leader | None = None
@@ -65,6 +70,7 @@ class LeadState:
     margin: Score | None = None
     since_s: float | None = None
     fresh: bool = True
+    stale: bool = False
 
     @property
     def settled(self) -> bool:
@@ -196,7 +202,8 @@ def _update_lead(
             leader, since, pending = instant, time_s, None
         else:
             leader, since = lead.leader, lead.since_s
-    new_lead = LeadState(leader, t1.score, t2.score, margin_of(t1.score, t2.score), since, fresh)
+    stale = any(t.score is not None and time_s - t.score_time_s > rules.stale_s for t in (t1, t2))
+    new_lead = LeadState(leader, t1.score, t2.score, margin_of(t1.score, t2.score), since, fresh, stale)
     return replace(state, p1=t1, p2=t2, lead=new_lead, pending=pending, pending_since_s=pending_since)
 
 

@@ -134,9 +134,13 @@ def test_unsure_reads_keep_the_leader_and_gone_scores_clear_it() -> None:
     state = _run(DDR, song)[-1]
     assert state.lead.leader == "p1"
     kept = state.lead
+    last_read_s = song[-1][0]
     for i in range(40):  # 10 s of both players unsure
-        state = track(state, 5 + i * 0.25, None, None, DDR, present=(True, True))
-        assert state.lead == replace(kept, fresh=False)  # the same, said to be kept, not read
+        t = 5 + i * 0.25
+        state = track(state, t, None, None, DDR, present=(True, True))
+        # The same leader, said to be kept, not read; its numbers old once stale_s has passed.
+        stale = t - last_read_s > DDR.stale_s
+        assert state.lead == replace(kept, fresh=False, stale=stale)
     state = track(state, 15.0, 150_000, 160_000, DDR, present=(True, True))
     assert state.lead.p2 == kept.p2 or state.lead.leader == "p1"  # one read never changes the leader
     state = track(state, 15.25, None, None, DDR, present=(False, False))
@@ -220,3 +224,35 @@ def test_an_unsure_read_does_not_restart_a_new_leaders_hold() -> None:
         if shown_at is None and state.lead.leader == "p1":
             shown_at = t
     assert shown_at is not None and shown_at - reads[change][0] < DDR.hold_s + dt
+
+
+@given(rising_match(), st.data())
+@settings(max_examples=60, deadline=None)
+def test_no_score_older_than_stale_s_is_shown(
+    reads: list[tuple[float, int | float | None, int | float | None]], data: st.DataObject
+) -> None:
+    """Whatever reads go unread (unsure), a state that is not stale holds only scores some
+    read confirmed within stale_s; and the leader outlives its numbers (up to unsure_keep_s)."""
+    unread = data.draw(st.sets(st.integers(0, len(reads) - 1)))
+    state = TrackState()
+    confirmed: dict[str, float] = {}
+    for i, (t, p1, p2) in enumerate(reads):
+        state = track(state, t, None, None, DDR, present=(True, True)) if i in unread else track(state, t, p1, p2, DDR)
+        for player in ("p1", "p2"):
+            player_track = getattr(state, player)
+            if player_track.score is not None:
+                confirmed[player] = player_track.score_time_s
+        if state.lead.p1 is not None and not state.lead.stale:
+            assert all(t - confirmed[p] <= DDR.stale_s for p in ("p1", "p2"))
+
+
+def test_stale_scores_keep_their_leader_without_numbers() -> None:
+    state = _run(DDR, [(i * 0.25, 10000 * i, 8000 * i) for i in range(20)])[-1]
+    for t in (5.0, 5.5, 5.75):
+        state = track(state, t, None, None, DDR, present=(True, True))
+    assert not state.lead.stale, "0.25-1.0 s since the last read: within stale_s"
+    state = track(state, 4.75 + DDR.stale_s + 0.25, None, None, DDR, present=(True, True))
+    assert state.lead.stale and state.lead.leader == "p1"
+    state = track(state, 6.5, 70_000, 50_000, DDR)
+    state = track(state, 6.75, 72_000, 52_000, DDR)
+    assert not state.lead.stale, "fresh reads again: the numbers are back"

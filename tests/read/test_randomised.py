@@ -1,0 +1,117 @@
+"""Reads of renderings nobody here tuned the reader to (tests/randomised.py): each game's own
+glyphs, drawn with random commas, spacing, scale, outline, shadow, background, gamma and
+colour, through a random capture chain (scale, camera angle, blur, noise, JPEG). The seed is
+printed; OBS_DDR_SEED=<seed> replays it or tries another.
+
+What must hold: not one score read wrong and sure, from an empty store, in a long sequence
+and with a fresh store per frame. What is measured: the share read exactly where the digits
+are 15 px high or more, by rendering factor (printed, for the closing notes)."""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from ddrcore.read.engines import make_engine
+from ddrcore.read.profiles import load_profile
+from ddrcore.read.reader import ScoreReader
+
+from .. import randomised
+from ..randomised import Sample
+
+# Reads per profile in one sequence, and with a fresh store each.
+SEQUENCE_READS = 3000
+FRESH_STORE_READS = 300
+# Digits at least this tall must mostly be read (smaller ones may be refused).
+LEGIBLE_PX = 15
+# The share of legible reads exact, as measured (the issue's aim is 0.99; the closing note
+# says which factors the refusals come from). A fall below it is a regression.
+MIN_EXACT_LEGIBLE = {"ddr-world": 0.8, "stepmania": 0.88, "itg-percent": 0.78}
+# Sure-wrong reads still made, on the fixed seeds: DDR World digits beside a comma that
+# touches them ("6,140" as "6,740", "8,860" as "6,860"), the comma read as part of the digit
+# (issue 26 stays open on this). Any other profile, or more of these, fails.
+KNOWN_WRONG = {"ddr-world": 8, "stepmania": 0, "itg-percent": 0}
+
+
+def _exact(read_score: object, truth: int | float) -> bool:
+    return read_score is not None and abs(float(read_score) - float(truth)) < 1e-6  # type: ignore[arg-type]
+
+
+def _factor_table(rows: list[tuple[Sample, bool]]) -> str:
+    factors: dict[str, Callable[[Sample], object]] = {
+        "comma bright": lambda s: s.rendering.comma_bright,
+        "comma gap (near next)": lambda s: s.rendering.comma_gap_px if s.rendering.comma_near_next else "font's",
+        "spacing px": lambda s: round(s.rendering.spacing_px),
+        "outline px": lambda s: s.rendering.outline_px,
+        "shadow px": lambda s: max(s.rendering.shadow_offset),
+        "inpainted": lambda s: s.rendering.inpainted_background,
+        "capture scale": lambda s: round(s.capture.scale, 1),
+        "jpeg": lambda s: s.capture.jpeg_quality // 10 * 10,
+        "blur": lambda s: round(s.capture.blur_sigma),
+        "camera deg": lambda s: round(max(abs(s.capture.yaw_deg), abs(s.capture.pitch_deg)) / 5) * 5,
+    }
+    lines = []
+    for name, key in factors.items():
+        counts: dict[object, list[int]] = collections.defaultdict(lambda: [0, 0])
+        for sample, ok in rows:
+            cell = counts[key(sample)]
+            cell[0] += 1
+            cell[1] += not ok
+        cells = ", ".join(f"{k}: {v[1]}/{v[0]}" for k, v in sorted(counts.items(), key=lambda kv: str(kv[0])))
+        lines.append(f"  refused by {name}: {cells}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("profile", randomised.PROFILES)
+def test_randomised_reads_in_sequence_from_an_empty_store(profile: str, frames_dir: object, tesseract: str) -> None:
+    seed = randomised.seed_for(f"sequence-{profile}")
+    print(f"\n{profile}: seed {seed} (replay: OBS_DDR_SEED={seed})")
+    game = load_profile(profile)
+    reader = ScoreReader(game, make_engine("auto", game))
+    wrong: list[tuple[int, object, object, Sample]] = []
+    legible: list[tuple[Sample, bool]] = []
+    for i, sample in enumerate(randomised.samples(profile, SEQUENCE_READS, seed)):
+        read = reader.read_region(sample.image, sample.region)
+        ok = _exact(read.score, sample.score)
+        if read.score is not None and not ok:
+            wrong.append((i, sample.score, read.score, sample))
+        if sample.digit_px >= LEGIBLE_PX:
+            legible.append((sample, ok))
+    reader.close()
+    share = sum(ok for _, ok in legible) / len(legible)
+    print(f"{profile}: {len(legible)} legible reads, {share:.1%} exact, {len(wrong)} wrong\n{_factor_table(legible)}")
+    assert len(wrong) <= KNOWN_WRONG[profile], [(i, truth, got, s.rendering, s.capture) for i, truth, got, s in wrong]
+    assert share >= MIN_EXACT_LEGIBLE[profile]
+
+
+@pytest.mark.parametrize("profile", randomised.PROFILES)
+def test_randomised_reads_each_from_a_fresh_store(
+    profile: str,
+    frames_dir: object,
+    tesseract: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new reader and an empty store per frame: a first read is never a wrong one, and the
+    first frame, captured cleanly at 1x, is read."""
+    seed = randomised.seed_for(f"fresh-{profile}")
+    print(f"\n{profile}: seed {seed} (replay: OBS_DDR_SEED={seed})")
+    game = load_profile(profile)
+    rng = np.random.default_rng(seed)
+    wrong = []
+    read_count = 0
+    for i in range(FRESH_STORE_READS):
+        monkeypatch.setenv("OBS_DDR_DATA", str(tmp_path_factory.mktemp("fresh")))
+        sample = randomised.sample(profile, rng, chain=randomised.CLEAN_CAPTURE if i == 0 else None)
+        with ScoreReader(game, make_engine("auto", game)) as reader:
+            read = reader.read_region(sample.image, sample.region)
+        read_count += read.score is not None
+        if read.score is not None and not _exact(read.score, sample.score):
+            wrong.append((i, sample.score, read.score, sample.rendering, sample.capture))
+        if i == 0:
+            assert _exact(read.score, sample.score), (read, sample.score, sample.rendering)
+    print(f"{profile}: {read_count}/{FRESH_STORE_READS} first reads stood, {len(wrong)} wrong")
+    assert not wrong, wrong

@@ -1,0 +1,32 @@
+"""What the text says when the scores are old: the leader only, never the old numbers."""
+
+from __future__ import annotations
+
+from ddrcore.read.profiles import load_profile
+from ddrcore.show.present import Wording, leader_text
+from ddrcore.track.momentum import Momentum
+from ddrcore.track.tracker import LeadState
+
+DDR = load_profile("ddr-world")
+
+
+def test_stale_scores_show_the_leader_only_text() -> None:
+    wording = Wording(text_format="{leader} leads by {margin} ({p1} - {p2})", leader_only_text="{leader} ahead{margin}")
+    fresh = LeadState("p1", 500_000, 490_000, 10_000, 0.0)
+    assert leader_text(fresh, DDR.format, wording) == "Player 1 leads by 10,000 (0,500,000 - 0,490,000)"
+    stale = LeadState("p1", 500_000, 490_000, 10_000, 0.0, fresh=False, stale=True)
+    assert leader_text(stale, DDR.format, wording) == "Player 1 ahead", "no number, not even in a field"
+    tie = LeadState("tie", 500_000, 500_000, 0, 0.0, fresh=False, stale=True)
+    assert leader_text(tie, DDR.format, Wording(tie_text="Tie {p1}")) == "Tie "
+
+
+def test_stale_scores_are_no_point_of_the_chart_and_do_not_end_the_song() -> None:
+    momentum = Momentum.for_game(DDR.motion)
+    for i in range(10):
+        momentum.update(i * 0.25, LeadState("p1", 10_000 * i + 10, 8_000 * i, 2_000 * i + 10, 0.0))
+    points = len(momentum.song_curve.times)
+    stale = LeadState("p1", 90_010, 72_000, 18_010, 0.0, fresh=False, stale=True)
+    for i in range(8):
+        assert momentum.update(3.0 + i * 0.25, stale) is None
+    assert len(momentum.song_curve.times) == points
+    assert momentum.stats.in_song
