@@ -181,8 +181,8 @@ def _config(args: argparse.Namespace) -> ReadConfig:
         args.hold_ms,
         templates_file=templates,
         keep_learned=keep,
-        stale_ms=getattr(args, "stale_ms", DEFAULTS["stale_ms"]),
-        unsure_keep_s=getattr(args, "unsure_keep_s", DEFAULTS["unsure_keep_s"]),
+        stale_ms=int(getattr(args, "stale_ms", DEFAULTS["stale_ms"])),
+        unsure_keep_s=int(getattr(args, "unsure_keep_s", DEFAULTS["unsure_keep_s"])),
     )
 
 

@@ -37,7 +37,7 @@ def status_words(
         line = "Paused (enable it, or press the pause hotkey)."
     else:
         reads = "  ".join(f"{p.upper()} {read_words(r, fmt)}" for p, r in (("p1", status.p1), ("p2", status.p2)))
-        leader = status.lead.leader or "nobody"
+        leader: str = status.lead.leader or "nobody"
         if status.lead.leader is not None and status.lead.stale:
             leader += " (scores unclear: showing the leader only)"
         engine = f"{status.engine} ({store})" if store else status.engine

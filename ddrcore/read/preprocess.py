@@ -77,17 +77,7 @@ _BLUR_CHECKED_BELOW_PX = 1.5 * MIN_DIGIT_PX
 _STEEPEST_EDGE_PERCENTILE = 99.5
 _LEVEL_PERCENTILES = (10, 99)
 
-# Ink on the digits' line that no kept glyph covers, this tall (of a digit) in the line's
-# middle, is a digit lost to cleaning or joined to other ink: reading on would drop a digit
-# ("6,060" as "660" when the 0 touched the light above it; tests/read/test_randomised.py).
-_UNEXPLAINED_OF_HEIGHT = 0.4
-_LINE_MIDDLE = (0.15, 0.85)
-# ...and a piece this tall and this wide (of a digit's height), clear of the region's edges,
-# is part of a lost digit: the largest separator, StepMania's comma, is 0.44 by 0.32.
-_LOST_PIECE = (0.5, 0.4)
-
 RUN_TOGETHER = "digits run together"
-UNEXPLAINED_INK = "ink on the digits' line that no digit explains"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -212,7 +202,6 @@ def segment(
     # problem is ink that is no score (menus, results screens, background art).
     digits_there = not problem or problem == RUN_TOGETHER
     problem = problem or _broken_glyph(boxes, short, digit_height, mask.shape)
-    problem = problem or _unexplained_ink(mask, boxes, digit_height)
     if not problem and any(_touches_edge(box, width, height) for box in boxes):
         # A cut "8" reads as a clear "1", and so does a stroke of background reaching into an
         # empty region; a region holds its digits with room on every side.
@@ -462,30 +451,6 @@ def _broken_glyph(boxes: list[_Box], short: list[_Box], height: int, region: tup
         on_line = y + h > top and (y < middle or y + h < above_baseline)
         if stroke_sized and near and on_line:
             return "a digit broken apart"
-    return ""
-
-
-def _unexplained_ink(mask: Image, boxes: list[_Box], height: int) -> str:
-    """Whether the mask holds ink near the digits that the glyphs do not cover and that is too
-    big for a comma or a point: through the line's middle this tall (light from above or
-    below reaches only into the line's edge), or a piece of a digit this tall and wide
-    anywhere on the line (see _UNEXPLAINED_OF_HEIGHT and _LOST_PIECE)."""
-    top = int(median([y for _, y, _, _ in boxes]))
-    bottom = top + height
-    uncovered = mask.copy()
-    for x, _, w, _ in boxes:
-        uncovered[:, max(0, x - 1) : x + w + 1] = 0
-    middle = uncovered[top + round(_LINE_MIDDLE[0] * height) : top + round(_LINE_MIDDLE[1] * height)]
-    _, _, stats, _ = cv2.connectedComponentsWithStats(middle, 8)
-    if any(h >= _UNEXPLAINED_OF_HEIGHT * height for h in stats[1:, cv2.CC_STAT_HEIGHT].tolist()):
-        return UNEXPLAINED_INK
-    _, _, stats, _ = cv2.connectedComponentsWithStats(uncovered, 8)
-    region_height, region_width = mask.shape
-    for x, y, w, h, _ in stats[1:].tolist():
-        on_line = y < bottom and y + h > top
-        big = h >= _LOST_PIECE[0] * height and w >= _LOST_PIECE[1] * height
-        if on_line and big and not _touches_edge((x, y, w, h), region_width, region_height):
-            return UNEXPLAINED_INK
     return ""
 
 

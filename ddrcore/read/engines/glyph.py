@@ -48,13 +48,6 @@ SMALL_DIGIT_MARGIN = 0.08
 # A crop smeared this far is soft: Tesseract then misreads as the matcher is unsure, so it
 # may only confirm the matcher's own choice (test_small_digits_in_a_soft_capture_are_reported).
 SOFT_BLUR_PX = 0.9
-# Tesseract, unless sure (FALLBACK_CONFIDENCE), may confirm an unsure glyph only this alike to
-# its digit: a glyph less alike has ink the templates do not explain (".1" joined, read "3" at
-# 0.55 with Tesseract at 0.24; a "6" with its comma, "4" at 0.64 with Tesseract at 0.75).
-AGREE_MIN_SIMILARITY = 0.75
-# A glyph's ink may span this many feature cells more or less than its template's, in width
-# or height (blur and a camera's angle move it by one; a comma joined to a digit, by two).
-EXTENT_SLACK_CELLS = 2
 # Learning. A Tesseract read this sure (and of the right length) labels its glyphs.
 LEARN_CONFIDENCE = 0.9
 # Tesseract misreads game digits at up to ~0.8: alone, before the matcher knows a digit,
@@ -158,22 +151,6 @@ class GlyphMatch:
     digit: str
     similarity: float
     margin: float
-    # The glyph's ink spans what its likest template's does (see EXTENT_SLACK_CELLS): a glyph
-    # wider or taller has ink the template does not explain, narrower or shorter lacks a stroke.
-    explained: bool = True
-
-
-def ink_extents(features: NDArray[np.float32]) -> NDArray[np.intp]:
-    """Per feature row, the width and height of its ink (cells above the feature's mean) in
-    the FEATURE_SIZE square."""
-    ink = features.reshape(len(features), FEATURE_SIZE, FEATURE_SIZE) > 0
-    spans = []
-    for axis in (1, 2):  # columns (any over rows), then rows
-        used = ink.any(axis=axis)
-        first = used.argmax(axis=1)
-        last = FEATURE_SIZE - 1 - used[:, ::-1].argmax(axis=1)
-        spans.append(np.where(used.any(axis=1), last - first + 1, 0))
-    return np.stack(spans, axis=1)
 
 
 class GlyphEngine:
@@ -194,7 +171,6 @@ class GlyphEngine:
         # Templates are grouped by digit; np.maximum.reduceat takes each digit's best at once.
         counts = [len(self.templates[d]) for d in self.labels]
         self._starts = np.cumsum([0, *counts[:-1]]).astype(np.intp)
-        self._extents = ink_extents(self._columns.T) if rows else np.zeros((0, 2), np.intp)
 
     @classmethod
     def for_profile(cls, profile: Profile) -> GlyphEngine:
@@ -229,20 +205,10 @@ class GlyphEngine:
         # Python floats and ints up front: one conversion per array, not one per element.
         best_digit = per_digit.argmax(axis=1)
         two_best = np.sort(per_digit, axis=1)[:, :-3:-1]
-        explained = self._explained(features).tolist()
         labels = self.labels
         return [
-            GlyphMatch(labels[i], b, b - s, e)
-            for i, (b, s), e in zip(best_digit.tolist(), two_best.tolist(), explained, strict=True)
+            GlyphMatch(labels[i], b, b - s) for i, (b, s) in zip(best_digit.tolist(), two_best.tolist(), strict=True)
         ]
-
-    def _explained(self, features: NDArray[np.float32]) -> NDArray[np.bool_]:
-        if not len(self._extents):
-            return np.ones(len(features), np.bool_)
-        likest = (features @ self._columns).argmax(axis=1)
-        off = np.abs(ink_extents(features) - self._extents[likest]).max(axis=1)
-        explained: NDArray[np.bool_] = off <= EXTENT_SLACK_CELLS
-        return explained
 
     def read_digits(self, glyphs: Glyphs) -> DigitText:
         if not self.has_templates or not glyphs.images:
@@ -260,7 +226,7 @@ class GlyphEngine:
     def unsure(self, matches: list[GlyphMatch], glyphs: Glyphs) -> list[int]:
         """The positions whose match is not sure enough to stand alone."""
         margin = SMALL_DIGIT_MARGIN if _small(glyphs) else MIN_MARGIN
-        return [i for i, m in enumerate(matches) if not (m.explained and _sure(m, self.sure_similarity, margin))]
+        return [i for i, m in enumerate(matches) if not _sure(m, self.sure_similarity, margin)]
 
 
 class GlyphLearner:
@@ -374,7 +340,7 @@ def clear_alone(matches: list[GlyphMatch], glyphs: Glyphs) -> bool:
     similarity (small, blurred digits): every glyph has one clear best digit. Never a lone
     glyph: any stray stroke looks like a "1"."""
     margin = max(CLEAR_MARGIN, SMALL_DIGIT_MARGIN) if _small(glyphs) else CLEAR_MARGIN
-    return len(matches) > 1 and all(m.explained and _sure(m, CLEAR_SIMILARITY, margin) for m in matches)
+    return len(matches) > 1 and all(_sure(m, CLEAR_SIMILARITY, margin) for m in matches)
 
 
 def looks_like_zero(glyph: Image) -> bool:
@@ -453,13 +419,7 @@ class AutoEngine:
         if self.fallback is None:
             return self.glyph.read_digits(glyphs)
         second = self.fallback.read_digits(glyphs)
-        # Not the extent: a rendering unlike the templates' (a template file from another
-        # capture) is learned from here. A glyph less alike than AGREE_MIN_SIMILARITY needs
-        # Tesseract as sure as it must be alone.
-        explained = second.confidence >= FALLBACK_CONFIDENCE or all(
-            matches[i].similarity >= AGREE_MIN_SIMILARITY for i in unsure
-        )
-        if explained and len(second.digits) == len(digits) and all(second.digits[i] == digits[i] for i in unsure):
+        if len(second.digits) == len(digits) and all(second.digits[i] == digits[i] for i in unsure):
             # Two engines agree: good labels for the glyphs the matcher was unsure of.
             self._learn(glyphs, digits, unsure)
             return DigitText(digits, max(confidence, MIN_SIMILARITY), sure=True)
