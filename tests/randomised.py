@@ -23,7 +23,7 @@ import numpy as np
 
 from ddrcore.base.regions import Region
 from ddrcore.capture.base import Image
-from ddrcore.read.profiles import load_profile
+from ddrcore.read.profiles import InkRule, load_profile
 
 from .conftest import FRAMES
 
@@ -180,7 +180,7 @@ def _ddr_font() -> Font:
     cv2.fillConvexPoly(comma, np.array([(4, 0), (10, 0), (4, 13), (0, 13)], np.int32), 1.0, cv2.LINE_AA)
     frame = cv2.imread(str(folder / "gameplay_duo_ready.png"), cv2.IMREAD_COLOR)
     label = json.loads((folder / "labels.json").read_text())["regions_1280x720"]
-    backgrounds = [_inpainted(frame, Region(*label[p]), v_min=60) for p in ("p1", "p2")]
+    backgrounds = [_inpainted(frame, Region(*label[p]), load_profile("ddr-world").ink) for p in ("p1", "p2")]
     return Font("ddr-world", glyphs, comma, 23, 32.7, 4.0, [(255, 255, 255)], 0.45, backgrounds, 56)
 
 
@@ -224,7 +224,7 @@ def _cut_font(profile: str) -> Font:
                 if ca.isdigit() and not cs.isdigit() and cb.isdigit():
                     separator_pitches.append(b - a)
             if len(backgrounds) < 6:
-                backgrounds.append(_inpainted(frame, region, v_min=rule.v_min // 2))
+                backgrounds.append(_inpainted(frame, region, rule))
     assert set(glyphs) == set("0123456789"), f"{profile}: digits cut {sorted(glyphs)}"
     pitch = float(np.median(pitches))
     separator, drop = separators[len(separators) // 2]
@@ -250,7 +250,7 @@ def _cut_font(profile: str) -> Font:
 _Cut = tuple[str, np.ndarray, float, float, tuple[int, int, int]]
 
 
-def _cut_score(pixels: Image, bright: str, rule: Any) -> list[_Cut] | None:
+def _cut_score(pixels: Image, bright: str, rule: InkRule) -> list[_Cut] | None:
     """Each bright character of a real score crop: (character, alpha mask, centre x, top
     below the digits' top, colour); None when its components do not match ``bright``."""
     hsv = cv2.cvtColor(pixels, cv2.COLOR_BGR2HSV)
@@ -283,16 +283,17 @@ def _trim(alpha: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(alpha[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1])
 
 
-def _inpainted(frame: Image, region: Region, v_min: int) -> Image:
-    """The real frame around ``region`` (with the drawing's margin), its score's ink inpainted."""
+def _inpainted(frame: Image, region: Region, rule: InkRule) -> Image:
+    """The real frame around ``region`` (with the drawing's margin), everything near the
+    score's ink colour inpainted: its digits, dim zeros, and the text around (left, text from
+    above would smear into the region)."""
     margin = round(MARGIN_OF_HEIGHT * region.h)
     y0, x0 = max(0, region.y - margin), max(0, region.x - margin)
     area = frame[y0 : region.y + region.h + margin, x0 : region.x + region.w + margin]
-    ink = (cv2.cvtColor(area, cv2.COLOR_BGR2HSV)[:, :, 2] >= v_min).astype(np.uint8)
-    ink[: region.y - y0] = 0
-    ink[region.y - y0 + region.h :] = 0
-    ink = cv2.dilate(ink, np.ones((5, 5), np.uint8))
-    return cv2.inpaint(area, ink, 5, cv2.INPAINT_TELEA)
+    hsv = cv2.cvtColor(area, cv2.COLOR_BGR2HSV)
+    near_ink = cv2.inRange(hsv, (0, 0, int(0.55 * rule.v_min)), (255, min(255, rule.s_max + 40), 255))
+    near_ink = cv2.dilate(near_ink, np.ones((5, 5), np.uint8))
+    return cv2.inpaint(area, near_ink, 5, cv2.INPAINT_TELEA)
 
 
 # --- drawing ------------------------------------------------------------------------------
@@ -461,3 +462,54 @@ def samples(profile: str, count: int, seed: int) -> Iterator[Sample]:
     rng = np.random.default_rng(seed)
     for _ in range(count):
         yield sample(profile, rng)
+
+
+# --- songs --------------------------------------------------------------------------------
+
+
+def song_truth(profile: str, seconds: float, fps: float, seed: int) -> list[tuple[float, int | float, int | float]]:
+    """A whole song's true scores per frame: from 0 rising to near the game's top, the lead
+    swinging to and fro every few seconds (an ITG percentage also dips now and then)."""
+    rng = np.random.default_rng(seed)
+    top = {"ddr-world": 990_000, "stepmania": 95_000_000, "itg-percent": 96.0}[profile]
+    period_s = float(rng.uniform(7.0, 10.0))
+    # The swing stays below a second's rise, so monotonic scores never fall.
+    swing = top / seconds * float(rng.uniform(0.4, 0.8))
+    out = []
+    for i in range(int(seconds * fps)):
+        t = i / fps
+        base = top * t / seconds
+        offset = swing * math.sin(2 * math.pi * t / period_s) * min(1.0, t)
+        p1, p2 = base + offset, base - offset
+        if profile == "itg-percent":
+            out.append((t, round(max(0.0, p1), 2), round(max(0.0, p2), 2)))
+        elif profile == "ddr-world":
+            out.append((t, int(max(0.0, p1)) // 10 * 10, int(max(0.0, p2)) // 10 * 10))
+        else:
+            out.append((t, int(max(0.0, p1)), int(max(0.0, p2))))
+    return out
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SongFrame:
+    time_s: float
+    p1: Sample
+    p2: Sample
+
+
+def song(profile: str, seconds: float, fps: float, seed: int) -> Iterator[SongFrame]:
+    """A song as a stream captures it: each player's rendering drawn once for the song, the
+    capture chain once (a stream's capture is fixed; legible: 0.8-1.5x), each frame's noise
+    and JPEG anew."""
+    rng = np.random.default_rng(seed)
+    f = font(profile)
+    renderings = (Rendering.random(rng, f), Rendering.random(rng, f))
+    chain = CaptureChain.random(rng)
+    chain = CaptureChain(float(rng.uniform(0.8, 1.5)), *(getattr(chain, k) for k in CaptureChain.__slots__[1:]))
+    for t, *scores in song_truth(profile, seconds, fps, seed):
+        players = []
+        for score, rendering in zip(scores, renderings, strict=True):
+            drawn, region, digit_h = render(f, score, rendering, rng)
+            image, moved = capture(drawn, region, chain, rng)
+            players.append(Sample(image, moved, score, digit_h * chain.scale, rendering, chain))
+        yield SongFrame(t, players[0], players[1])

@@ -158,6 +158,13 @@ def _section(title: str, profile: Profile, warmup: Sample, frames: Sample, basel
             rate, cpu_ms, exact = max(_measure(bare, frames) for _ in range(_PASSES))
             rates["bare matcher"] = rate
             lines.append(f"  {'bare matcher (yardstick)':<28} {rate:>9.1f} {cpu_ms:>12.2f} {exact:>7.1%}")
+    with _private_store():
+        # From an empty store, learning included: the stream's first seconds, end to end.
+        cold = ScoreReader(profile, make_engine("auto", profile))
+        rate, cpu_ms, exact = _measure(_pair_reader(cold), frames)
+        cold.close()
+        rates["auto cold"] = rate
+        lines.append(f"  {'auto cold (empty store)':<28} {rate:>9.1f} {cpu_ms:>12.2f} {exact:>7.1%}")
     lines.append(_cold_start(profile, frames))
     try:
         baseline = _baseline_reader(profile)

@@ -56,6 +56,9 @@ _MIN_FILL = 0.12
 # (test_a_digit_run_into_its_comma_is_reported).
 _RUN_TOGETHER_WIDTH = 1.3
 _RUN_TOGETHER_TALLER = 0.08
+# Glyphs narrower than this (of their height) are "1"s, left out of a row's typical width
+# (StepMania's "1" is 0.32, its round digits 0.7; test_randomised's StepMania case).
+_NARROW_OF_HEIGHT = 0.5
 # Wider than the font's widest digit by this: two run together, where the font is known
 # (test_a_digit_run_into_the_decimal_point_is_reported_where_the_font_is_known).
 _RUN_TOGETHER_OF_WIDEST = 1.25
@@ -77,7 +80,18 @@ _BLUR_CHECKED_BELOW_PX = 1.5 * MIN_DIGIT_PX
 _STEEPEST_EDGE_PERCENTILE = 99.5
 _LEVEL_PERCENTILES = (10, 99)
 
+# Ink on the digits' line that no kept glyph covers, this tall (of a digit) in the line's
+# middle, is a digit lost to cleaning or joined to other ink: reading on would drop a digit
+# ("6,060" as "660" when the 0 touched the light above it; tests/read/test_randomised.py).
+_UNEXPLAINED_OF_HEIGHT = 0.4
+_LINE_MIDDLE = (0.15, 0.85)
+_UNEXPLAINED_MIN_WIDTH = 0.15
+# ...and a piece this tall and this wide (of a digit's height), clear of the region's edges,
+# is part of a lost digit: the largest separator, StepMania's comma, is 0.44 by 0.32.
+_LOST_PIECE = (0.5, 0.4)
+
 RUN_TOGETHER = "digits run together"
+UNEXPLAINED_INK = "ink on the digits' line that no digit explains"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -202,6 +216,7 @@ def segment(
     # problem is ink that is no score (menus, results screens, background art).
     digits_there = not problem or problem == RUN_TOGETHER
     problem = problem or _broken_glyph(boxes, short, digit_height, mask.shape)
+    problem = problem or _unexplained_ink(mask if cleared is None else cleared, boxes, digit_height)
     if not problem and any(_touches_edge(box, width, height) for box in boxes):
         # A cut "8" reads as a clear "1", and so does a stroke of background reaching into an
         # empty region; a region holds its digits with room on every side.
@@ -454,6 +469,32 @@ def _broken_glyph(boxes: list[_Box], short: list[_Box], height: int, region: tup
     return ""
 
 
+def _unexplained_ink(mask: Image, boxes: list[_Box], height: int) -> str:
+    """Whether the mask holds ink near the digits that the glyphs do not cover and that is too
+    big for a comma or a point: through the line's middle this tall and this wide, not at the
+    region's side (light from above or below reaches only into the line's edge; a panel's
+    border is a thin line, or at the side), or a piece of a digit this tall and wide anywhere
+    on the line, clear of the region's edges (see _UNEXPLAINED_OF_HEIGHT and _LOST_PIECE)."""
+    top = int(median([y for _, y, _, _ in boxes]))
+    bottom = top + height
+    middle_top, middle_bottom = top + round(_LINE_MIDDLE[0] * height), top + round(_LINE_MIDDLE[1] * height)
+    uncovered: Image = mask.copy()
+    for x, _, w, _ in boxes:
+        uncovered[:, max(0, x - 1) : x + w + 1] = 0
+    _, _, stats, _ = cv2.connectedComponentsWithStats(uncovered, connectivity=8)
+    region_height, region_width = mask.shape
+    for x, y, w, h, _ in stats[1:].tolist():
+        through_middle = min(middle_bottom, y + h) - max(middle_top, y)
+        beside = x == 0 or x + w == region_width  # a panel's border or the UI next to it
+        if through_middle >= _UNEXPLAINED_OF_HEIGHT * height and w >= _UNEXPLAINED_MIN_WIDTH * height and not beside:
+            return UNEXPLAINED_INK
+        on_line = y < bottom and y + h > top
+        big = h >= _LOST_PIECE[0] * height and w >= _LOST_PIECE[1] * height
+        if on_line and big and not _touches_edge((x, y, w, h), region_width, region_height):
+            return UNEXPLAINED_INK
+    return ""
+
+
 def _layout_problem(boxes: list[_Box], height: int, max_digits: int, widest_digit: float = 0.0) -> str:
     if len(boxes) > max_digits:
         return f"{len(boxes)} glyphs, more than {max_digits} digits"
@@ -473,6 +514,26 @@ def _layout_problem(boxes: list[_Box], height: int, max_digits: int, widest_digi
     taller = height + max(2, _RUN_TOGETHER_TALLER * height)
     tall_widths = [w for _, _, w, h in boxes if h >= taller]
     # The median only when some glyph is that tall: it is the rare case, and reads are counted in microseconds.
-    if tall_widths and max(tall_widths) >= _RUN_TOGETHER_WIDTH * float(median([w for _, _, w, _ in boxes])):
+    if tall_widths and max(tall_widths) >= _RUN_TOGETHER_WIDTH * _typical_width(boxes):
+        return RUN_TOGETHER
+    if tall_widths and _hangs_below_neighbours(boxes, taller - height):
         return RUN_TOGETHER
     return ""
+
+
+def _typical_width(boxes: list[_Box]) -> float:
+    """The median width of the glyphs that are not narrow: a "1" is half a round digit's
+    width, so "110,011" would make every "0" look like two digits run together."""
+    wide = [w for _, _, w, h in boxes if w >= _NARROW_OF_HEIGHT * h]
+    return float(median(wide or [w for _, _, w, _ in boxes]))
+
+
+def _hangs_below_neighbours(boxes: list[_Box], by: float) -> bool:
+    """Whether a glyph reaches ``by`` lower than both its neighbours and is that much taller:
+    a comma joined to it (DDR World's "6," reads as a sure "8"). Neighbours, not the median,
+    so a camera's slight roll, which moves far glyphs' baselines apart, does not count."""
+    for i, (_, y, _, h) in enumerate(boxes):
+        near = boxes[max(0, i - 1) : i] + boxes[i + 1 : i + 2]
+        if near and all(y + h - (ny + nh) >= by and h - nh >= by for _, ny, _, nh in near):
+            return True
+    return False

@@ -77,13 +77,13 @@ def test_small_digits_only_teach_until_all_ten_are_learned() -> None:
 def test_tesseract_alone_is_not_believed_against_the_digits_learned_so_far() -> None:
     # Four samples each of "0" and "6" (not yet all ten digits): Tesseract calls a "0" a "6".
     auto, learner = _learning(_Says("160", 0.93))
-    learner.samples = {d: [glyph_feature(_glyph(d, t)) for t in (2, 3, 4, 5)] for d in "06"}
+    learner.load({d: [glyph_feature(_glyph(d, t)) for t in (2, 3, 4, 5)] for d in "06"})
     read = auto.read_digits(_glyphs("100"))
     assert not read.sure
     assert len(learner.samples["6"]) == 4 and "1" not in learner.samples, "and it teaches nothing"
 
     # A digit not learned yet ("1") is believed; one learned and agreeing ("0") too.
     auto, learner = _learning(_Says("100", 0.93))
-    learner.samples = {d: [glyph_feature(_glyph(d, t)) for t in (2, 3, 4, 5)] for d in "06"}
+    learner.load({d: [glyph_feature(_glyph(d, t)) for t in (2, 3, 4, 5)] for d in "06"})
     assert auto.read_digits(_glyphs("100")) == DigitText("100", 0.93, sure=True)
     assert len(learner.samples["1"]) == 1

@@ -45,7 +45,7 @@ def test_a_mislabelled_sample_is_outvoted() -> None:
     most 0.87."""
     styles = [(scale, thickness) for scale in (1.0, 1.2, 1.4) for thickness in (2, 3, 4)]
     learner = GlyphLearner()
-    learner.samples = {d: [glyph_feature(_digit_glyph(d, s, t)) for s, t in styles] for d in "0123456789"}
+    learner.load({d: [glyph_feature(_digit_glyph(d, s, t)) for s, t in styles] for d in "0123456789"})
     # Tesseract read three zeros as "6" with high confidence.
     misread = [glyph_feature(_digit_glyph("0", s, t)) for s, t in styles[:3]]
     learner.samples["6"] += misread
@@ -67,7 +67,7 @@ def test_a_mislabelled_soft_sample_is_outvoted_by_its_neighbours() -> None:
     soft = Degradation(scale=0.5, blur_sigma=0.8, jpeg_quality=70, noise_sigma=2.0)
     samples = _soft_samples("ddr-world", soft, {"3": 12, "4": 40})
     learner = GlyphLearner()
-    learner.samples = {digit: features[:12] for digit, features in samples.items() if len(features) >= 4}
+    learner.load({digit: features[:12] for digit, features in samples.items() if len(features) >= 4})
     odd_four = min(samples["4"][12:], key=lambda f: max(float(f @ g) for g in learner.samples["4"]))
     assert max(float(odd_four @ g) for g in learner.samples["4"]) < NEAR_COPY, "the footage has a 4 unlike the others"
     learner.samples["3"] = [*learner.samples["3"], odd_four]

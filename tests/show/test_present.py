@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 from ddrcore.read.profiles import load_profile
 from ddrcore.show.present import Wording, leader_text
 from ddrcore.track.momentum import Momentum
@@ -30,3 +33,18 @@ def test_stale_scores_are_no_point_of_the_chart_and_do_not_end_the_song() -> Non
         assert momentum.update(3.0 + i * 0.25, stale) is None
     assert len(momentum.song_curve.times) == points
     assert momentum.stats.in_song
+
+
+def test_analyze_rows_leave_stale_scores_out(tmp_path: Path) -> None:
+    """The CSV `analyze` writes: a row whose scores are stale keeps its leader, not its numbers."""
+    from ddrcore.cli.commands import _write_csv
+
+    states = [
+        (0.0, LeadState("p1", 500_000, 490_000, 10_000, 0.0)),
+        (1.5, LeadState("p1", 500_000, 490_000, 10_000, 0.0, fresh=False, stale=True)),
+    ]
+    path = tmp_path / "rows.csv"
+    _write_csv(path, states)
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    assert (rows[0]["p1"], rows[0]["leader"], rows[0]["margin"]) == ("500000", "p1", "10000")
+    assert (rows[1]["p1"], rows[1]["p2"], rows[1]["leader"], rows[1]["margin"]) == ("", "", "p1", "")

@@ -99,7 +99,7 @@ def _store(profile: Profile, templates: Path | None, keep_learned: bool = True) 
         raise EngineError(f"template file {templates} does not exist: make one with 'ddrcore learn'")
     try:
         learner = GlyphLearner()
-        learner.samples = store.load()
+        learner.load(store.load())
     except TemplateStoreError as exc:
         raise EngineError(f"{exc}: refused") from None
     if not learner.complete:
@@ -118,7 +118,7 @@ def _glyph_engine(profile: Profile, templates: Path | None = None, keep_learned:
     if not glyph.has_templates:
         # The templates ``auto`` reads with: learned samples that agree with their digit.
         learner = GlyphLearner()
-        learner.samples = load_samples(_store(profile, templates, keep_learned))
+        learner.load(load_samples(_store(profile, templates, keep_learned)))
         glyph = GlyphEngine({**learner.templates(), **glyph.templates}, LEARNED_SURE)
     if not glyph.has_templates:
         raise EngineError(

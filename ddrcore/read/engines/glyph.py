@@ -48,6 +48,13 @@ SMALL_DIGIT_MARGIN = 0.08
 # A crop smeared this far is soft: Tesseract then misreads as the matcher is unsure, so it
 # may only confirm the matcher's own choice (test_small_digits_in_a_soft_capture_are_reported).
 SOFT_BLUR_PX = 0.9
+# Tesseract, unless sure (FALLBACK_CONFIDENCE), may confirm an unsure glyph only this alike to
+# its digit: a glyph less alike has ink the templates do not explain (".1" joined, read "3" at
+# 0.55 with Tesseract at 0.24; a "6" with its comma, "4" at 0.64 with Tesseract at 0.75).
+AGREE_MIN_SIMILARITY = 0.75
+# A digit becomes a template only once this many reads have labelled it: one read (a frame
+# with "888,888" gives six samples) is one sighting, and a misread seen once is no evidence.
+MIN_SIGHTINGS = 2
 # Learning. A Tesseract read this sure (and of the right length) labels its glyphs.
 LEARN_CONFIDENCE = 0.9
 # Tesseract misreads game digits at up to ~0.8: alone, before the matcher knows a digit,
@@ -242,24 +249,39 @@ class GlyphLearner:
         self.samples_per_digit = samples_per_digit
         self.templates_per_digit = templates_per_digit
         self.min_samples = min_samples
+        # Reads that labelled each digit (see MIN_SIGHTINGS); a store's samples count as many.
+        self.sightings: dict[str, int] = {}
+
+    def load(self, samples: dict[str, list[Feature]]) -> None:
+        """Start from a store's samples: evidence already (they were learned as such)."""
+        self.samples = samples
+        self.sightings = {d: max(MIN_SIGHTINGS, len(f)) for d, f in samples.items()}
 
     def add(self, glyphs: Glyphs, digits: str, positions: list[int] | None = None) -> bool:
         """Keep the glyphs at ``positions`` (all by default) labelled by ``digits``; True if any was new."""
         added = False
+        seen: set[str] = set()
         for i in range(len(digits)) if positions is None else positions:
             bucket = self.samples.setdefault(digits[i], [])
             if len(bucket) < self.samples_per_digit:
                 bucket.append(glyph_feature(glyphs.images[i]))
                 added = True
+                seen.add(digits[i])
+        for digit in seen:
+            self.sightings[digit] = self.sightings.get(digit, 0) + 1
         return added
+
+    def evidence(self, digit: str) -> bool:
+        """Whether ``digit`` has enough samples from enough reads to be a template."""
+        return len(self.samples.get(digit, ())) >= self.min_samples and self.sightings.get(digit, 0) >= MIN_SIGHTINGS
 
     @property
     def complete(self) -> bool:
-        return all(len(self.samples.get(d, ())) >= self.min_samples for d in "0123456789")
+        return all(self.evidence(d) for d in "0123456789")
 
     def templates(self) -> dict[str, list[Feature]]:
         """Per digit with enough samples: those that agree with their label, most typical first."""
-        digits = sorted(d for d, features in self.samples.items() if len(features) >= self.min_samples)
+        digits = sorted(d for d in self.samples if self.evidence(d))
         if not digits:
             return {}
         features = [f for d in digits for f in self.samples[d]]
@@ -394,7 +416,7 @@ class AutoEngine:
         # What the learner's samples read so far, before all ten digits are known.
         self._partial: GlyphEngine | None = None
         if learner is not None and self.store is not None:
-            learner.samples = load_samples(self.store)
+            learner.load(load_samples(self.store))
             if learner.complete:
                 self.glyph = self._learned_engine()
                 self._saved_s = time.monotonic()
@@ -419,7 +441,12 @@ class AutoEngine:
         if self.fallback is None:
             return self.glyph.read_digits(glyphs)
         second = self.fallback.read_digits(glyphs)
-        if len(second.digits) == len(digits) and all(second.digits[i] == digits[i] for i in unsure):
+        # A rendering unlike the templates' (a template file from another capture) is learned
+        # from here; a glyph less alike than AGREE_MIN_SIMILARITY needs Tesseract sure.
+        explained = second.confidence >= FALLBACK_CONFIDENCE or all(
+            matches[i].similarity >= AGREE_MIN_SIMILARITY for i in unsure
+        )
+        if explained and len(second.digits) == len(digits) and all(second.digits[i] == digits[i] for i in unsure):
             # Two engines agree: good labels for the glyphs the matcher was unsure of.
             self._learn(glyphs, digits, unsure)
             return DigitText(digits, max(confidence, MIN_SIMILARITY), sure=True)
@@ -487,7 +514,7 @@ class AutoEngine:
         if self.learner is None:
             return TESSERACT_UNSURE
         learner = self.learner
-        known = sum(len(learner.samples.get(d, ())) >= learner.min_samples for d in "0123456789")
+        known = sum(learner.evidence(d) for d in "0123456789")
         return LEARNING_DIGITS.format(known=known)
 
     def _contradicts_learned(self, glyphs: Glyphs, digits: str) -> bool:
