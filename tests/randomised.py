@@ -513,3 +513,37 @@ def song(profile: str, seconds: float, fps: float, seed: int) -> Iterator[SongFr
             image, moved = capture(drawn, region, chain, rng)
             players.append(Sample(image, moved, score, digit_h * chain.scale, rendering, chain))
         yield SongFrame(t, players[0], players[1])
+
+
+# One read of a song: its time, the true scores, what was read (None: refused) and the leader
+# the text named.
+Row = tuple[float, int | float, int | float, int | float | None, int | float | None, str | None]
+
+
+def lead_problems(rows: list[Row], hold_s: float, read_s: float) -> tuple[list[object], list[object]]:
+    """The lead changes that reached the text late and the wrong leaders that stood, each
+    counted from the first read that surely showed the true leader (a refused read shows
+    nothing): a change must reach the text within the hold and one read of it, and no other
+    leader may stand longer."""
+    from ddrcore.base.scores import leader_of
+
+    late: list[object] = []
+    wrong: list[object] = []
+    spans: list[tuple[str | None, int, int]] = []
+    for i, (_, p1, p2, *_) in enumerate(rows):
+        leader = leader_of(p1, p2)
+        if spans and spans[-1][0] == leader:
+            spans[-1] = (leader, spans[-1][1], i)
+        else:
+            spans.append((leader, i, i))
+    allowed = hold_s + read_s + 1e-9
+    for leader, first, last in spans:
+        span = rows[first : last + 1]
+        seen_at = next((r[0] for r in span if None not in r[3:5] and leader_of(r[3], r[4]) == leader), None)
+        if seen_at is None:
+            continue  # never read surely: nothing could show it
+        wrong += [(t, shown, leader) for t, *_, shown in span if shown not in (None, leader) and t - seen_at > allowed]
+        reached = any(seen_at <= t <= seen_at + allowed and shown == leader for t, *_, shown in span)
+        if leader in ("p1", "p2") and seen_at + allowed <= rows[last][0] and not reached:
+            late.append((leader, rows[first][0], seen_at))
+    return late, wrong

@@ -13,6 +13,7 @@ from statistics import median
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from ..base.regions import Region
 from ..capture.base import Image
@@ -62,6 +63,8 @@ _NARROW_OF_HEIGHT = 0.5
 # Wider than the font's widest digit by this: two run together, where the font is known
 # (test_a_digit_run_into_the_decimal_point_is_reported_where_the_font_is_known).
 _RUN_TOGETHER_OF_WIDEST = 1.25
+# A decimal point is ink this low (of a digit's height) only: ITG's is 0.24 tall.
+_POINT_OF_HEIGHT = 0.35
 # A comma joined to the next digit is cut within this many mask pixels of its typical width.
 _COMMA_CUT_SEARCH_PX = 3
 # A piece of a digit broken by blur is at least this tall and wide; specks are smaller
@@ -209,6 +212,8 @@ def segment(
             ink = sum(areas[i] for i in members)
         pieces.append((glyph, (x, y, w, h), ink))
     pieces = _cut_hanging_commas(_split_touching(pieces))
+    if widest_digit:
+        pieces = [_without_point(piece, widest_digit) for piece in pieces]
     digit_height = int(median([b[3] for _, b, _ in pieces]))
     boxes = [b for _, b, _ in pieces]
     problem = _layout_problem(boxes, digit_height, max_digits, widest_digit)
@@ -348,41 +353,79 @@ def _split_touching(pieces: list[_Piece]) -> list[_Piece]:
 
 
 def _cut_hanging_commas(pieces: list[_Piece]) -> list[_Piece]:
-    """Cut off a comma joined to the digit after it: ink hanging below the other glyphs'
-    baseline at the left of a glyph wider than the rest (DDR World's spacing puts a comma's
-    top against the next digit's lower left: "39,830" had its comma and "8" as one
-    component). A comma joined to the digit *before* it stays "digits run together": that is
-    how blur fills a soft "8" into its comma, which then reads as a sure "6"."""
+    """Cut off a comma joined to a digit: ink hanging below the other glyphs' baseline at one
+    side of a glyph. Joined to the digit after it, the glyph is wider than the rest (DDR
+    World's spacing puts a comma's top against the next digit's lower left: "39,830" had its
+    comma and "8" as one component); joined to the digit before it, the glyph also reaches
+    lower than both its neighbours (DDR World's "6," read as a sure "8"). What is left must
+    still read as a digit: where blur filled a soft "8" into its comma, the matcher and
+    Tesseract then disagree, and the read is refused."""
     if len(pieces) < 3:
         return pieces
-    widths = sorted(b[2] for _, b, _ in pieces)
-    typical_w = widths[len(widths) // 2]
-    bottoms = sorted(b[1] + b[3] for _, b, _ in pieces)
-    baseline = bottoms[len(bottoms) // 2]
-    return [_without_leading_comma(piece, typical_w, baseline) for piece in pieces]
+    typical_w = round(_typical_width([b for _, b, _ in pieces]))
+    height = sorted(b[3] for _, b, _ in pieces)[len(pieces) // 2]
+    hang = max(2, _RUN_TOGETHER_TALLER * height)
+    out = []
+    for i, piece in enumerate(pieces):
+        # The baseline beside the glyph: a camera's roll tilts the row's, so not the median.
+        near = [b for _, b, _ in pieces[max(0, i - 1) : i] + pieces[i + 1 : i + 2]]
+        _, (_, y, _, h), _ = piece
+        hangs = all(y + h - (ny + nh) >= hang and h - nh >= hang for _, ny, _, nh in near)
+        out.append(_without_comma(piece, typical_w, min(ny + nh for _, ny, _, nh in near), hangs))
+    return out
 
 
-def _without_leading_comma(piece: _Piece, typical_w: int, baseline: int) -> _Piece:
+def _without_comma(piece: _Piece, typical_w: int, baseline: int, hangs: bool) -> _Piece:
     glyph, (x, y, w, h), _ = piece
     below = baseline - y + 1  # the rows under the other glyphs' baseline
-    if w <= _RUN_TOGETHER_WIDTH * typical_w or not 0 < below < h:
+    if not (hangs or w > _RUN_TOGETHER_WIDTH * typical_w) or not 0 < below < h:
         return piece
     tail = np.flatnonzero(glyph[below:].any(axis=0))
-    if tail.size == 0 or tail[-1] >= w // 2:
+    if tail.size == 0:
         return piece
-    # The digit starts at the thinnest column (above the baseline) near its typical width.
     above = np.count_nonzero(glyph[: baseline - y], axis=0)
-    edge = w - typical_w
+    if tail[-1] < w // 2:  # on the left: the digit starts at the thinnest column near its width
+        edge = w - typical_w if w > _RUN_TOGETHER_WIDTH * typical_w else int(tail[-1])
+    elif hangs and tail[0] >= w // 2:  # on the right: the digit ends where the comma begins
+        edge = int(tail[0])
+    else:
+        return piece
     lo, hi = max(1, edge - _COMMA_CUT_SEARCH_PX), min(w - 1, edge + _COMMA_CUT_SEARCH_PX + 1)
     if hi <= lo:
         return piece
     cut = lo + int(np.argmin(above[lo:hi]))
-    digit = glyph[: baseline - y, cut:]
+    left = tail[-1] < w // 2
+    digit = glyph[: baseline - y, cut:] if left else glyph[: baseline - y, :cut]
     rows = np.flatnonzero(digit.any(axis=1))
     if rows.size == 0:
         return piece
     top, bottom = int(rows[0]), int(rows[-1]) + 1
-    return digit[top:bottom], (x + cut, y + top, w - cut, bottom - top), int(np.count_nonzero(digit))
+    new_x, new_w = (x + cut, w - cut) if left else (x, cut)
+    return digit[top:bottom], (new_x, y + top, new_w, bottom - top), int(np.count_nonzero(digit))
+
+
+def _without_point(piece: _Piece, widest_digit: float) -> _Piece:
+    """Cut off a decimal point joined to a digit, where the font is known: a glyph wider than
+    any digit whose columns at one end hold ink only near the bottom (ITG's ".1" and "7.",
+    refused as run together before; tests/read/test_randomised.py)."""
+    glyph, (x, y, w, h), _ = piece
+    if w <= _RUN_TOGETHER_OF_WIDEST * widest_digit * h:
+        return piece
+    high: NDArray[np.bool_] = np.asarray(glyph[: round((1 - _POINT_OF_HEIGHT) * h)].any(axis=0))
+    low_only: NDArray[np.bool_] = np.asarray(~high & glyph.any(axis=0))
+    left = int(np.argmin(low_only)) if low_only[0] else 0
+    right = w - int(np.argmin(low_only[::-1])) if low_only[-1] else w
+    # The digit is what lies between the point's columns and the empty ones beside them.
+    while left < right and not high[left]:
+        left += 1
+    while right > left and not high[right - 1]:
+        right -= 1
+    if (left, right) == (0, w) or right - left < 0.5 * widest_digit * h:
+        return piece
+    digit = glyph[:, left:right]
+    rows = np.flatnonzero(digit.any(axis=1))
+    top, bottom = int(rows[0]), int(rows[-1]) + 1
+    return digit[top:bottom], (x + left, y + top, right - left, bottom - top), int(np.count_nonzero(digit))
 
 
 def _without_intrusions(mask: Image, labels: Image, boxes: dict[int, _Box]) -> Image | None:

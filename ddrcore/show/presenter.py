@@ -10,7 +10,7 @@ thread that applies the results.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..base.scores import Leader
 from ..read.profiles import ScoreFormat
@@ -78,8 +78,10 @@ class Presenter:
         if current is not None and current.leader is not None:
             text = forced_text(current.leader, lead, self.format, self.wording, stats) if self.texts_ok else None
             return Showing(text, current.leader)
-        # A leader that is not yet confirmed would contradict the scores in the text.
-        text = leader_text(lead, self.format, self.wording, stats) if lead.settled and self.texts_ok else None
+        # While another leader is pending, the scores already contradict the one still named:
+        # it is named without numbers (kept through the hold, numbers would go stale).
+        shown = lead if lead.settled else replace(lead, stale=True)
+        text = leader_text(shown, self.format, self.wording, stats) if self.texts_ok else None
         return Showing(text, lead.leader)
 
     def status(self, now_s: float) -> str:

@@ -46,8 +46,10 @@ class PlayerTrack:
     """One player's accepted ``score`` (None: no score on screen) and the evidence for it."""
 
     score: Score | None = None
+    # When the game showed ``score``: the time of the read it was voted from.
     score_time_s: float = 0.0
     recent: tuple[Score, ...] = ()
+    recent_s: tuple[float, ...] = ()
     last_seen_s: float | None = None
     doubted: Score | None = None
     doubted_count: int = 0
@@ -123,7 +125,15 @@ def track(
         state = replace(state, seen_leader=shown, seen_since_s=shown_since)
     elif gone:
         state = replace(state, seen_leader=None)
-    return replace(_update_lead(state, time_s, t1, t2, rules, fresh), both_missing_since_s=missing_since)
+    # A read of one player while the other's digits are on screen but unread still confirms a
+    # pending leader, if the kept score is no older than stale_s (it could be shown, too).
+    one_read = (p1 is not None or p2 is not None) and seen[0] and seen[1]
+    confirming = fresh or (one_read and not _stale(t1, t2, time_s, rules))
+    return replace(_update_lead(state, time_s, t1, t2, rules, confirming, fresh), both_missing_since_s=missing_since)
+
+
+def _stale(t1: PlayerTrack, t2: PlayerTrack, time_s: float, rules: TrackRules) -> bool:
+    return any(t.score is not None and time_s - t.score_time_s > rules.stale_s for t in (t1, t2))
 
 
 def _track_player(
@@ -135,23 +145,27 @@ def _track_player(
             return PlayerTrack()
         return track
     recent = (*track.recent, read)[-_VOTERS:]
-    track = replace(track, recent=recent, last_seen_s=time_s)
+    recent_s = (*track.recent_s, time_s)[-_VOTERS:]
+    track = replace(track, recent=recent, recent_s=recent_s, last_seen_s=time_s)
     if len(recent) < 2:
         return track
     vote = _vote(recent)
+    # The vote is as old as the newest read of its value: after a run of unsure reads the
+    # median may be a read from before them, which the game no longer shows.
+    voted_s = max(t for t, value in zip(recent_s, recent, strict=True) if value == vote) if vote in recent else time_s
     if track.score is None:
         if _plausible(recent[-2], recent[-1], 0.0, rules):
-            return replace(track, score=vote, score_time_s=time_s, doubted=None, doubted_count=0)
+            return replace(track, score=vote, score_time_s=voted_s, doubted=None, doubted_count=0)
         return track
     if vote == track.score or _plausible(track.score, vote, time_s - track.score_time_s, rules):
-        return replace(track, score=vote, score_time_s=time_s, doubted=None, doubted_count=0)
+        return replace(track, score=vote, score_time_s=voted_s, doubted=None, doubted_count=0)
     if _is_new_song(track.score, vote, rules.motion):
-        return replace(track, score=vote, score_time_s=time_s, doubted=None, doubted_count=0)
+        return replace(track, score=vote, score_time_s=voted_s, doubted=None, doubted_count=0)
     doubted_count = track.doubted_count + 1 if track.doubted is not None else 1
     if track.doubted is not None and not _plausible(track.doubted, vote, 0.0, rules):
         doubted_count = 1
     if doubted_count >= rules.confirm:
-        return replace(track, score=vote, score_time_s=time_s, doubted=None, doubted_count=0)
+        return replace(track, score=vote, score_time_s=voted_s, doubted=None, doubted_count=0)
     return replace(track, doubted=vote, doubted_count=doubted_count)
 
 
@@ -177,10 +191,17 @@ def _is_new_song(before: Score, after: Score, motion: MotionRule) -> bool:
 
 
 def _update_lead(
-    state: TrackState, time_s: float, t1: PlayerTrack, t2: PlayerTrack, rules: TrackRules, fresh: bool = True
+    state: TrackState,
+    time_s: float,
+    t1: PlayerTrack,
+    t2: PlayerTrack,
+    rules: TrackRules,
+    confirming: bool = True,
+    fresh: bool = True,
 ) -> TrackState:
-    """``fresh``: both scores were read this time. A new leader is confirmed only by fresh
-    reads: kept scores (unsure reads, a results screen coming in) never finish its hold."""
+    """``fresh``: both scores were read this time; ``confirming``: this read may finish a new
+    leader's hold (fresh, or one read while the other's kept score is not stale): kept scores
+    alone (unsure reads, a results screen coming in) never finish it."""
     instant = leader_of(t1.score, t2.score)
     lead = state.lead
     pending, pending_since = state.pending, state.pending_since_s
@@ -198,12 +219,13 @@ def _update_lead(
             pending_since = state.seen_since_s if state.seen_leader == instant else time_s
             # never before the current leader took over: every leader holds at least hold_s
             pending_since = max(pending_since, lead.since_s or 0.0)
-        if fresh and time_s - pending_since >= rules.hold_s:
+        if confirming and time_s - pending_since >= rules.hold_s:
             leader, since, pending = instant, time_s, None
         else:
             leader, since = lead.leader, lead.since_s
-    stale = any(t.score is not None and time_s - t.score_time_s > rules.stale_s for t in (t1, t2))
-    new_lead = LeadState(leader, t1.score, t2.score, margin_of(t1.score, t2.score), since, fresh, stale)
+    new_lead = LeadState(
+        leader, t1.score, t2.score, margin_of(t1.score, t2.score), since, fresh, _stale(t1, t2, time_s, rules)
+    )
     return replace(state, p1=t1, p2=t2, lead=new_lead, pending=pending, pending_since_s=pending_since)
 
 

@@ -117,7 +117,7 @@ def test_digits_broken_apart_left_of_the_rest_are_reported() -> None:
 
 
 def test_a_digit_run_into_its_comma_is_reported() -> None:
-    """Evidence for _RUN_TOGETHER_WIDTH and _RUN_TOGETHER_TALLER: on generated songs of every
+    """Evidence for _RUN_TOGETHER_WIDTH and _RUN_TOGETHER_TALLER (and the comma cut): on generated songs of every
     profile, 23 of about 1,700 reads of digits blurred 0.8 px or more at 640x360 and 768x432
     had a digit run into its neighbour or comma; never a crisp capture or a larger one."""
     # A soft 640x360 capture of "328,439": blur filled the "8" and joined it to the comma below
@@ -128,7 +128,16 @@ def test_a_digit_run_into_its_comma_is_reported() -> None:
     joined = mask.copy()
     rows = np.flatnonzero(np.any(mask[:, comma] > 0, axis=1))
     joined[rows[0] : rows[0] + 3, eight[-1] - 2 : comma[-1] + 1] = 255
-    assert segment(joined, max_digits=9).problem == "digits run together"
+    # The comma hangs below the digits on both sides: it is cut off, and the 8 is left whole
+    # (to be read, or refused where matcher and Tesseract disagree on what is left).
+    glyphs = segment(joined, max_digits=9)
+    assert glyphs.problem == "" and len(glyphs.images) == 6
+    assert abs(glyphs.images[2].shape[1] - eight.size) <= 1
+    # Where no cut leaves a digit (the comma's ink runs through the whole glyph), the glyph is
+    # refused as two run together.
+    smeared = mask.copy()
+    smeared[rows[0] : rows[-1] + 1, eight[0] : comma[-1] + 1] = 255
+    assert segment(smeared, max_digits=9).problem != ""
 
 
 def test_a_digit_run_into_the_decimal_point_is_reported_where_the_font_is_known() -> None:
@@ -148,7 +157,14 @@ def test_a_digit_run_into_the_decimal_point_is_reported_where_the_font_is_known(
     block = point.size  # the point is one block square
     joined[-_GAP - block : -_GAP, seven[-1] : point[0]] = 255  # the gap along the baseline
     assert segment(joined, 5).problem == ""  # without the font's widths it passes
-    assert segment(joined, 5, widest_digit=itg.widest_digit).problem == "digits run together"
+    # With them, the point (ink only along the bottom) is cut off and the 7 stands alone.
+    cut = segment(joined, 5, widest_digit=itg.widest_digit)
+    assert cut.problem == "" and len(cut.images) == 4
+    assert cut.images[1].shape[1] == seven.size
+    # Joined higher up (no columns of bottom ink only), it cannot be cut: run together.
+    high = mask.copy()
+    high[-_GAP - 3 * block : -_GAP, seven[-1] : point[-1] + 1] = 255
+    assert segment(high, 5, widest_digit=itg.widest_digit).problem == "digits run together"
 
 
 _GAP = 12

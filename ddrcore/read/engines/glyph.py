@@ -451,8 +451,11 @@ class AutoEngine:
             self._learn(glyphs, digits, unsure)
             return DigitText(digits, max(confidence, MIN_SIMILARITY), sure=True)
         credible = len(second.digits) == len(digits) and second.confidence >= FALLBACK_CONFIDENCE
-        if not credible and clear_alone(matches, glyphs):
+        small = glyphs.source_height < TESSERACT_ALONE_MIN_PX
+        if not credible and small and clear_alone(matches, glyphs):
             # Tesseract is lost (small, blurred digits): the matcher alone is the better reader.
+            # Not on larger digits: there Tesseract disagreeing means a glyph lost a stroke (a
+            # 15 px StepMania "3" blurred to its right side, a clear "1" at 0.87).
             return DigitText(digits, max(confidence, MIN_SIMILARITY), sure=True)
         return DigitText(digits, 0.0)
 
