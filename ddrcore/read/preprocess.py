@@ -89,6 +89,8 @@ _LEVEL_PERCENTILES = (10, 99)
 _UNEXPLAINED_OF_HEIGHT = 0.4
 _LINE_MIDDLE = (0.15, 0.85)
 _UNEXPLAINED_MIN_WIDTH = 0.15
+# Ink on the line outside the glyphs, as a share of theirs: commas and points hold about 5%.
+_SCATTERED_INK = 0.35
 # ...and a piece this tall and this wide (of a digit's height), clear of the region's edges,
 # is part of a lost digit: the largest separator, StepMania's comma, is 0.44 by 0.32.
 _LOST_PIECE = (0.5, 0.4)
@@ -221,7 +223,8 @@ def segment(
     # problem is ink that is no score (menus, results screens, background art).
     digits_there = not problem or problem == RUN_TOGETHER
     problem = problem or _broken_glyph(boxes, short, digit_height, mask.shape)
-    problem = problem or _unexplained_ink(mask if cleared is None else cleared, boxes, digit_height)
+    glyph_ink = sum(ink for _, _, ink in pieces)
+    problem = problem or _unexplained_ink(mask if cleared is None else cleared, boxes, digit_height, glyph_ink)
     if not problem and any(_touches_edge(box, width, height) for box in boxes):
         # A cut "8" reads as a clear "1", and so does a stroke of background reaching into an
         # empty region; a region holds its digits with room on every side.
@@ -512,12 +515,14 @@ def _broken_glyph(boxes: list[_Box], short: list[_Box], height: int, region: tup
     return ""
 
 
-def _unexplained_ink(mask: Image, boxes: list[_Box], height: int) -> str:
+def _unexplained_ink(mask: Image, boxes: list[_Box], height: int, glyph_ink: int) -> str:
     """Whether the mask holds ink near the digits that the glyphs do not cover and that is too
     big for a comma or a point: through the line's middle this tall and this wide, not at the
     region's side (light from above or below reaches only into the line's edge; a panel's
     border is a thin line, or at the side), or a piece of a digit this tall and wide anywhere
-    on the line, clear of the region's edges (see _UNEXPLAINED_OF_HEIGHT and _LOST_PIECE)."""
+    on the line, clear of the region's edges (see _UNEXPLAINED_OF_HEIGHT and _LOST_PIECE), or
+    pieces on the line that together hold much of the glyphs' ink (_SCATTERED_INK: digits
+    that fell apart under the ink threshold, one piece left looking like a "1")."""
     top = int(median([y for _, y, _, _ in boxes]))
     bottom = top + height
     middle_top, middle_bottom = top + round(_LINE_MIDDLE[0] * height), top + round(_LINE_MIDDLE[1] * height)
@@ -526,16 +531,19 @@ def _unexplained_ink(mask: Image, boxes: list[_Box], height: int) -> str:
         uncovered[:, max(0, x - 1) : x + w + 1] = 0
     _, _, stats, _ = cv2.connectedComponentsWithStats(uncovered, connectivity=8)
     region_height, region_width = mask.shape
-    for x, y, w, h, _ in stats[1:].tolist():
+    scattered = 0
+    for x, y, w, h, area in stats[1:].tolist():
         through_middle = min(middle_bottom, y + h) - max(middle_top, y)
         beside = x == 0 or x + w == region_width  # a panel's border or the UI next to it
         if through_middle >= _UNEXPLAINED_OF_HEIGHT * height and w >= _UNEXPLAINED_MIN_WIDTH * height and not beside:
             return UNEXPLAINED_INK
         on_line = y < bottom and y + h > top
         big = h >= _LOST_PIECE[0] * height and w >= _LOST_PIECE[1] * height
-        if on_line and big and not _touches_edge((x, y, w, h), region_width, region_height):
+        inside = not _touches_edge((x, y, w, h), region_width, region_height)
+        if on_line and big and inside:
             return UNEXPLAINED_INK
-    return ""
+        scattered += area if on_line and inside else 0
+    return UNEXPLAINED_INK if scattered > _SCATTERED_INK * glyph_ink else ""
 
 
 def _layout_problem(boxes: list[_Box], height: int, max_digits: int, widest_digit: float = 0.0) -> str:

@@ -11,6 +11,7 @@ from ddrcore.cli.bench import run_bench
 _ROW = re.compile(r"^  (?P<name>\S.*?)\s+(?P<rate>\d+\.\d)\s+(?P<cpu>\d+\.\d\d)\s+(?P<exact>\d+\.\d)%$")
 _ROWS = {
     "auto (after warm-up)",
+    "auto cold (empty store)",
     "glyph",
     "tesserocr",
     "pytesseract",
@@ -36,6 +37,7 @@ def test_bench_measures_every_engine_beside_the_yardsticks(tesseract: str) -> No
         assert all(float(row["rate"]) > 0 for row in rows.values()), section
         assert "glyph reads at" in section and "the bare matcher's rate" in section
         assert re.search(r"cold start \(empty store\): auto ready in \d+ ms, first read [\d.]+ ms", section), section
+        assert re.search(r"auto cold \d+x.*the reads/s of raw", section), section
     clip = {m["name"]: m for line in sections[0].splitlines() if (m := _ROW.match(line))}
     # The clip's scores are big and sharp: the matcher reads every one of them.
     assert clip["glyph"]["exact"] == "100.0"

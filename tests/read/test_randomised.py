@@ -10,6 +10,7 @@ are 15 px high or more, by rendering factor (printed, for the closing notes)."""
 from __future__ import annotations
 
 import collections
+import csv
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -137,3 +138,40 @@ def test_stepmania_ones_and_commas_read_at_every_scale(frames_dir: object, tesse
                     misses.append((round(float(scale), 1), score, read.score, read.problem, rendering))
     reader.close()
     assert not misses, misses
+
+
+def test_a_real_stepmania_recording_through_random_captures(frames_dir: object, tesseract: str) -> None:
+    """The real game's own frames (the shipped StepMania clip, its true scores per frame),
+    each player's score area through a random capture chain (scale, camera, blur, noise,
+    JPEG), read in sequence from an empty store: no score wrong."""
+    from ddrcore.base.regions import Region
+    from ddrcore.capture.screen import video_frames
+    from ddrcore.cli.assets import DEMO_CLIP, DEMO_TRUTH
+
+    truth = {
+        int(row["frame"]): (int(row["p1"]) if row["p1"] else None, int(row["p2"]) if row["p2"] else None)
+        for row in csv.DictReader(DEMO_TRUTH.read_text(encoding="utf-8").splitlines())
+    }
+    game = load_profile("stepmania")
+    seed = randomised.seed_for("stepmania-recording")
+    print(f"\nstepmania recording: seed {seed} (replay: OBS_DDR_SEED={seed})")
+    rng = np.random.default_rng(seed)
+    reader = ScoreReader(game, make_engine("auto", game))
+    reads = exact = 0
+    wrong = []
+    for t, frame in video_frames(DEMO_CLIP, 3):
+        scores = truth[round(t * 30)]
+        for region, score in zip(game.regions_in(frame.shape[1], frame.shape[0]).values(), scores, strict=True):
+            margin = round(randomised.MARGIN_OF_HEIGHT * region.h)
+            y0, x0 = max(0, region.y - margin), max(0, region.x - margin)
+            area = frame[y0 : region.y + region.h + margin, x0 : region.x + region.w + margin]
+            inside = Region(region.x - x0, region.y - y0, region.w, region.h)
+            image, moved = randomised.capture(area, inside, randomised.CaptureChain.random(rng), rng)
+            read = reader.read_region(image, moved)
+            reads += score is not None
+            exact += score is not None and read.score == score
+            if read.score is not None and read.score != score:
+                wrong.append((round(t, 2), score, read.score))
+    reader.close()
+    print(f"stepmania recording: {exact}/{reads} scores exact, {len(wrong)} wrong")
+    assert not wrong, wrong
