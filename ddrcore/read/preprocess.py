@@ -529,7 +529,9 @@ def _unexplained_ink(mask: Image, boxes: list[_Box], height: int, glyph_ink: int
     uncovered: Image = mask.copy()
     for x, _, w, _ in boxes:
         uncovered[:, max(0, x - 1) : x + w + 1] = 0
-    _, _, stats, _ = cv2.connectedComponentsWithStats(uncovered, connectivity=8)
+    if not cv2.countNonZero(uncovered):
+        return ""
+    _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(uncovered, 8, cv2.CV_16U, cv2.CCL_DEFAULT)
     region_height, region_width = mask.shape
     scattered = 0
     for x, y, w, h, area in stats[1:].tolist():
