@@ -74,30 +74,38 @@ def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class ObsApi:
-    """The OBS calls ddrcore.obs.script makes, on the thread that makes them. The source calls
-    go through ``ctypes`` (ddrcore.obs.sources: the GIL is let go while in C) where the library
-    binds, else through the SWIG binding."""
+    """The OBS calls ddrcore.obs.script makes, on the thread that makes them. ``sources`` does
+    the source calls: through ``ctypes`` (ddrcore.obs.sources: the GIL is let go while in C)
+    where libobs binds, else through the SWIG binding (:class:`SwigSources`)."""
 
-    def __init__(self, native: Any = None) -> None:
-        self.native = native
+    def __init__(self, sources: Any) -> None:
+        self.sources = sources
 
     def log(self, level: str, message: str) -> None:
         log(LEVELS[level], message)
 
     def source_exists(self, name: str) -> bool:
-        if self.native is not None:
-            return bool(self.native.source_exists(name))
+        return bool(self.sources.source_exists(name))
+
+    def set_text(self, source_name: str, text: str) -> bool:
+        return bool(self.sources.set_text(source_name, text))
+
+    def show_file(self, source_name: str, file: str) -> bool:
+        return bool(self.sources.show_file(source_name, file))
+
+
+class SwigSources:
+    """ddrcore.obs.sources.NativeSources through the SWIG binding, where libobs does not bind
+    through ctypes (the fake obspython of the glue tests)."""
+
+    def source_exists(self, name: str) -> bool:
         with source_named(name) as source:
             return source is not None
 
     def set_text(self, source_name: str, text: str) -> bool:
-        if self.native is not None:
-            return bool(self.native.set_text(source_name, text))
         return self._update(source_name, "text", text)
 
     def show_file(self, source_name: str, file: str) -> bool:
-        if self.native is not None:
-            return bool(self.native.show_file(source_name, file))
         return self._update(source_name, "file", file, only_kind="image_source")
 
     def _update(self, source_name: str, key: str, value: str, only_kind: str = "") -> bool:
@@ -220,8 +228,8 @@ class Script:
 
 
 def native_sources() -> Any:
-    """The source calls through ctypes (bound here, on the UI thread); None outside OBS's own
-    libraries (the SWIG binding serves then)."""
+    """The source calls through ctypes (bound here, on the UI thread); through the SWIG
+    binding outside OBS's own libraries."""
     from ddrcore.capture.libobs import NativeObsError
     from ddrcore.obs.sources import NativeSources
 
@@ -229,7 +237,7 @@ def native_sources() -> Any:
         return NativeSources.load()
     except NativeObsError as exc:
         log(obs.LOG_INFO, f"source calls through the SWIG binding ({exc})")
-        return None
+        return SwigSources()
 
 
 def native_frontend() -> Any:
