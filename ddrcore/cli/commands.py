@@ -101,7 +101,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", default=DEFAULTS["profile"], help=f"game profile: {', '.join(profile_names())}")
     p.add_argument("--engine", default=DEFAULTS["engine"], choices=ENGINE_NAMES, help="OCR engine")
     p.add_argument("--preview", type=Path, default=Path("ddr-locate.png"), help="where to write the preview PNG")
-    p.set_defaults(run=_cmd_locate, p1=None, p2=None, hold_ms=DEFAULTS["hold_ms"])
+    p.set_defaults(
+        run=_cmd_locate,
+        p1=None,
+        p2=None,
+        hold_ms=DEFAULTS["hold_ms"],
+        stale_ms=DEFAULTS["stale_ms"],
+        unsure_keep_s=DEFAULTS["unsure_keep_s"],
+    )
 
     p = sub.add_parser("demo", help="analyze the shipped match clip and chart it")
     p.add_argument("--out", type=Path, default=Path("ddr-demo"), help="folder for the CSV and chart")
@@ -181,8 +188,8 @@ def _config(args: argparse.Namespace) -> ReadConfig:
         args.hold_ms,
         templates_file=templates,
         keep_learned=keep,
-        stale_ms=int(getattr(args, "stale_ms", DEFAULTS["stale_ms"])),
-        unsure_keep_s=int(getattr(args, "unsure_keep_s", DEFAULTS["unsure_keep_s"])),
+        stale_ms=args.stale_ms,
+        unsure_keep_s=args.unsure_keep_s,
     )
 
 
@@ -260,7 +267,7 @@ def _write_csv(path: Path, states: list[tuple[float, LeadState]], stats: list[Ma
         writer = csv.writer(out)
         writer.writerow(["time_s", "p1", "p2", "leader", "margin", *MOMENTUM_COLUMNS])
         for (t, s), m in zip(states, stats or [MatchStats()] * len(states), strict=True):
-            shown = LeadState(s.leader) if s.stale else s  # old numbers are wrong numbers
+            shown = s.without_numbers() if s.stale else s  # old numbers are wrong numbers
             writer.writerow(
                 [f"{t:.3f}", _cell(shown.p1), _cell(shown.p2), s.leader or "", _cell(shown.margin), *_momentum(m)]
             )

@@ -102,7 +102,7 @@ def leader_text(state: LeadState, fmt: ScoreFormat, wording: Wording, stats: Mat
         template = wording.idle_text
     elif state.stale:
         # Old numbers are wrong numbers: only who leads, and no score at all in the fields.
-        state = LeadState(state.leader)
+        state = state.without_numbers()
         template = wording.tie_text if state.leader == "tie" else wording.leader_only_text
     elif state.leader == "tie":
         template = wording.tie_text

@@ -10,7 +10,7 @@ thread that applies the results.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ..base.scores import Leader
 from ..read.profiles import ScoreFormat
@@ -80,7 +80,7 @@ class Presenter:
             return Showing(text, current.leader)
         # While another leader is pending, the scores already contradict the one still named:
         # it is named without numbers (kept through the hold, numbers would go stale).
-        shown = lead if lead.settled else replace(lead, stale=True)
+        shown = lead if lead.settled else lead.without_numbers()
         text = leader_text(shown, self.format, self.wording, stats) if self.texts_ok else None
         return Showing(text, lead.leader)
 

@@ -163,10 +163,10 @@ class Momentum:
         if not scored:
             return ended
         assert lead.p1 is not None and lead.p2 is not None
-        if song is not None and (not lead.fresh or lead.stale):
-            return ended  # a kept score is no new read: it would slow the pace it is part of
-        if lead.stale:
-            return ended  # numbers the game may no longer show start no song
+        if lead.stale or (song is not None and not lead.fresh):
+            # A kept score is no new read (it would slow the pace it is part of), and numbers
+            # the game may no longer show are no point of the chart, nor a song's start.
+            return ended
         if song is None:
             song = self._song = _Song(time_s, wall_s)
             self._pace.clear()

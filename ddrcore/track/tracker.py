@@ -12,7 +12,6 @@ leader before it) at once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from statistics import median
 
 from ..base.scores import Leader, Score, leader_of, margin_of
 from ..read.profiles import MotionRule
@@ -74,6 +73,10 @@ class LeadState:
     fresh: bool = True
     stale: bool = False
 
+    def without_numbers(self) -> LeadState:
+        """The leader alone, as shown while the numbers are stale: no score, no margin."""
+        return LeadState(self.leader, since_s=self.since_s, fresh=self.fresh, stale=True)
+
     @property
     def settled(self) -> bool:
         """False while the scores already show another leader that has not held long enough:
@@ -128,8 +131,10 @@ def track(
     # A read of one player while the other's digits are on screen but unread still confirms a
     # pending leader, if the kept score is no older than stale_s (it could be shown, too).
     one_read = (p1 is not None or p2 is not None) and seen[0] and seen[1]
-    confirming = fresh or (one_read and not _stale(t1, t2, time_s, rules))
-    return replace(_update_lead(state, time_s, t1, t2, rules, confirming, fresh), both_missing_since_s=missing_since)
+    stale = _stale(t1, t2, time_s, rules)
+    confirming = fresh or (one_read and not stale)
+    lead = _update_lead(state, time_s, t1, t2, rules, confirming, fresh, stale)
+    return replace(lead, both_missing_since_s=missing_since)
 
 
 def _stale(t1: PlayerTrack, t2: PlayerTrack, time_s: float, rules: TrackRules) -> bool:
@@ -149,10 +154,7 @@ def _track_player(
     track = replace(track, recent=recent, recent_s=recent_s, last_seen_s=time_s)
     if len(recent) < 2:
         return track
-    vote = _vote(recent)
-    # The vote is as old as the newest read of its value: after a run of unsure reads the
-    # median may be a read from before them, which the game no longer shows.
-    voted_s = max(t for t, value in zip(recent_s, recent, strict=True) if value == vote) if vote in recent else time_s
+    vote, voted_s = _vote(recent, recent_s)
     if track.score is None:
         if _plausible(recent[-2], recent[-1], 0.0, rules):
             return replace(track, score=vote, score_time_s=voted_s, doubted=None, doubted_count=0)
@@ -169,11 +171,15 @@ def _track_player(
     return replace(track, doubted=vote, doubted_count=doubted_count)
 
 
-def _vote(recent: tuple[Score, ...]) -> Score:
+def _vote(recent: tuple[Score, ...], recent_s: tuple[float, ...]) -> tuple[Score, float]:
+    """The recent reads' median, and when it was read: the vote is as old as the newest read
+    of its value (after a run of unsure reads the median may be a read from before them,
+    which the game no longer shows)."""
     if len(recent) < _VOTERS:
-        return recent[-1]
-    value = median(recent)
-    return type(recent[0])(value) if isinstance(recent[0], int) else value
+        return recent[-1], recent_s[-1]
+    # Of an odd count, the median is one of the reads.
+    value = sorted(recent)[len(recent) // 2]
+    return value, max(t for t, read in zip(recent_s, recent, strict=True) if read == value)
 
 
 def _plausible(before: Score, after: Score, elapsed_s: float, rules: TrackRules) -> bool:
@@ -198,6 +204,7 @@ def _update_lead(
     rules: TrackRules,
     confirming: bool = True,
     fresh: bool = True,
+    stale: bool = False,
 ) -> TrackState:
     """``fresh``: both scores were read this time; ``confirming``: this read may finish a new
     leader's hold (fresh, or one read while the other's kept score is not stale): kept scores
@@ -223,9 +230,7 @@ def _update_lead(
             leader, since, pending = instant, time_s, None
         else:
             leader, since = lead.leader, lead.since_s
-    new_lead = LeadState(
-        leader, t1.score, t2.score, margin_of(t1.score, t2.score), since, fresh, _stale(t1, t2, time_s, rules)
-    )
+    new_lead = LeadState(leader, t1.score, t2.score, margin_of(t1.score, t2.score), since, fresh, stale)
     return replace(state, p1=t1, p2=t2, lead=new_lead, pending=pending, pending_since_s=pending_since)
 
 
