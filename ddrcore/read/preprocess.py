@@ -365,23 +365,25 @@ def _cut_hanging_commas(pieces: list[_Piece]) -> list[_Piece]:
     Tesseract then disagree, and the read is refused."""
     if len(pieces) < 3:
         return pieces
-    typical_w = round(_typical_width([b for _, b, _ in pieces]))
-    height = sorted(b[3] for _, b, _ in pieces)[len(pieces) // 2]
-    hang = max(2, _RUN_TOGETHER_TALLER * height)
+    boxes = [b for _, b, _ in pieces]
+    typical_w = round(_typical_width(boxes))
+    hang = max(2, _RUN_TOGETHER_TALLER * sorted(b[3] for b in boxes)[len(boxes) // 2])
     out = []
     for i, piece in enumerate(pieces):
-        # The baseline beside the glyph: a camera's roll tilts the row's, so not the median.
-        near = [b for _, b, _ in pieces[max(0, i - 1) : i] + pieces[i + 1 : i + 2]]
-        _, (_, y, _, h), _ = piece
-        hangs = all(y + h - (ny + nh) >= hang and h - nh >= hang for _, ny, _, nh in near)
-        out.append(_without_comma(piece, typical_w, min(ny + nh for _, ny, _, nh in near), hangs))
+        near = _neighbours(boxes, i)
+        hangs = _hangs(boxes[i], near, hang)
+        if hangs or boxes[i][2] > _RUN_TOGETHER_WIDTH * typical_w:
+            # The baseline beside the glyph: a camera's roll tilts the row's, so not the median.
+            out.append(_without_comma(piece, typical_w, min(ny + nh for _, ny, _, nh in near), hangs))
+        else:
+            out.append(piece)
     return out
 
 
 def _without_comma(piece: _Piece, typical_w: int, baseline: int, hangs: bool) -> _Piece:
     glyph, (x, y, w, h), _ = piece
     below = baseline - y + 1  # the rows under the other glyphs' baseline
-    if not (hangs or w > _RUN_TOGETHER_WIDTH * typical_w) or not 0 < below < h:
+    if not 0 < below < h:
         return piece
     tail = np.flatnonzero(glyph[below:].any(axis=0))
     if tail.size == 0:
@@ -582,11 +584,18 @@ def _typical_width(boxes: list[_Box]) -> float:
 
 
 def _hangs_below_neighbours(boxes: list[_Box], by: float) -> bool:
-    """Whether a glyph reaches ``by`` lower than both its neighbours and is that much taller:
-    a comma joined to it (DDR World's "6," reads as a sure "8"). Neighbours, not the median,
-    so a camera's slight roll, which moves far glyphs' baselines apart, does not count."""
-    for i, (_, y, _, h) in enumerate(boxes):
-        near = boxes[max(0, i - 1) : i] + boxes[i + 1 : i + 2]
-        if near and all(y + h - (ny + nh) >= by and h - nh >= by for _, ny, _, nh in near):
-            return True
-    return False
+    """Whether some glyph hangs below its neighbours (see :func:`_hangs`)."""
+    return any(_hangs(box, _neighbours(boxes, i), by) for i, box in enumerate(boxes))
+
+
+def _neighbours(boxes: list[_Box], i: int) -> list[_Box]:
+    return boxes[max(0, i - 1) : i] + boxes[i + 1 : i + 2]
+
+
+def _hangs(box: _Box, near: list[_Box], by: float) -> bool:
+    """Whether a glyph reaches ``by`` lower than each of its neighbours and is that much
+    taller: a comma joined to it (DDR World's "6," reads as a sure "8"). Neighbours, not the
+    row's median, so a camera's slight roll, which moves far glyphs' baselines apart, does not
+    count."""
+    _, y, _, h = box
+    return bool(near) and all(y + h - (ny + nh) >= by and h - nh >= by for _, ny, _, nh in near)
