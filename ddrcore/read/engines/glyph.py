@@ -441,16 +441,16 @@ class AutoEngine:
         if self.fallback is None:
             return self.glyph.read_digits(glyphs)
         second = self.fallback.read_digits(glyphs)
+        same_length = len(second.digits) == len(digits)
+        tesseract_sure = second.confidence >= FALLBACK_CONFIDENCE
         # A rendering unlike the templates' (a template file from another capture) is learned
         # from here; a glyph less alike than AGREE_MIN_SIMILARITY needs Tesseract sure.
-        explained = second.confidence >= FALLBACK_CONFIDENCE or all(
-            matches[i].similarity >= AGREE_MIN_SIMILARITY for i in unsure
-        )
-        if explained and len(second.digits) == len(digits) and all(second.digits[i] == digits[i] for i in unsure):
+        explained = tesseract_sure or all(matches[i].similarity >= AGREE_MIN_SIMILARITY for i in unsure)
+        if explained and same_length and all(second.digits[i] == digits[i] for i in unsure):
             # Two engines agree: good labels for the glyphs the matcher was unsure of.
             self._learn(glyphs, digits, unsure)
             return DigitText(digits, max(confidence, MIN_SIMILARITY), sure=True)
-        credible = len(second.digits) == len(digits) and second.confidence >= FALLBACK_CONFIDENCE
+        credible = same_length and tesseract_sure
         small = glyphs.source_height < TESSERACT_ALONE_MIN_PX
         if not credible and small and clear_alone(matches, glyphs):
             # Tesseract is lost (small, blurred digits): the matcher alone is the better reader.
