@@ -23,6 +23,8 @@ import numpy as np
 
 from ddrcore.base.regions import Region
 from ddrcore.capture.base import Image
+from ddrcore.cli.footage import Degradation, degrade
+from ddrcore.read.parse import format_score
 from ddrcore.read.profiles import InkRule, load_profile
 
 from .conftest import FRAMES
@@ -133,20 +135,12 @@ class Sample:
 def text_of(profile: str, score: int | float) -> tuple[str, int]:
     """The characters the game draws for ``score``, and how many of them are dim (leading zeros
     and the commas among them)."""
+    text = format_score(score, load_profile(profile).format)
     if profile == "itg-percent":
-        return f"{score:.2f}", 0
-    padded = f"{int(score):0{7 if profile == 'ddr-world' else 9}d}"
-    groups = [padded[max(0, end - 3) : end] for end in range(len(padded), 0, -3)][::-1]
-    grouped = ",".join(groups)
-    first_bright = len(padded) - len(padded.lstrip("0") or "0")
-    # The index in the grouped text of the first bright digit.
-    seen = -1
-    for index, ch in enumerate(grouped):
-        if ch != ",":
-            seen += 1
-            if seen == first_bright:
-                return grouped, index
-    raise AssertionError(grouped)
+        return text, 0
+    # The first bright digit: the first one not a leading zero (the last digit at least).
+    bright = next((i for i, ch in enumerate(text) if ch not in "0,"), len(text) - 1)
+    return text, bright
 
 
 def random_score(profile: str, rng: Rng) -> int | float:
@@ -397,8 +391,7 @@ def capture(image: Image, region: Region, chain: CaptureChain, rng: Rng) -> tupl
     noise, JPEG. The region follows: the box around where its corners land."""
     h, w = image.shape[:2]
     homography = _camera(w, h, chain)
-    corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]]).reshape(-1, 1, 2)
-    landed = cv2.perspectiveTransform(corners, homography).reshape(-1, 2)
+    landed = _landed(Region(0, 0, w, h), homography)
     shift = -landed.min(axis=0)
     homography = np.array([[1, 0, shift[0]], [0, 1, shift[1]], [0, 0, 1]]) @ homography
     size = tuple(math.ceil(v) for v in landed.max(axis=0) + shift)
@@ -409,26 +402,21 @@ def capture(image: Image, region: Region, chain: CaptureChain, rng: Rng) -> tupl
         flags=cv2.INTER_LINEAR if chain.scale >= 1 else cv2.INTER_AREA,
         borderMode=cv2.BORDER_REPLICATE,
     )
-    box = np.float32(
-        [
-            [region.x, region.y],
-            [region.x + region.w, region.y],
-            [region.x + region.w, region.y + region.h],
-            [region.x, region.y + region.h],
-        ]
-    ).reshape(-1, 1, 2)
-    moved = cv2.perspectiveTransform(box, homography).reshape(-1, 2)
+    moved = _landed(region, homography)
     x0, y0 = np.floor(moved.min(axis=0)).astype(int)
     x1, y1 = np.ceil(moved.max(axis=0)).astype(int)
     x0, y0 = max(0, int(x0)), max(0, int(y0))
     x1, y1 = min(out.shape[1], int(x1)), min(out.shape[0], int(y1))
-    if chain.blur_sigma > 0:
-        out = cv2.GaussianBlur(out, (0, 0), chain.blur_sigma)
-    if chain.noise_sigma > 0:
-        out = np.clip(out.astype(np.float32) + rng.normal(0, chain.noise_sigma, out.shape), 0, 255).astype(np.uint8)
-    ok, data = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, chain.jpeg_quality])
-    assert ok
-    return cv2.imdecode(data, cv2.IMREAD_COLOR), Region(x0, y0, x1 - x0, y1 - y0)
+    # Blur, noise and JPEG as the generated footage has them (the scale is in the warp).
+    out = degrade(out, Degradation(1.0, chain.blur_sigma, chain.jpeg_quality, chain.noise_sigma), rng)
+    return out, Region(x0, y0, x1 - x0, y1 - y0)
+
+
+def _landed(box: Region, homography: np.ndarray) -> np.ndarray:
+    """Where ``box``'s four corners land."""
+    x, y, w, h = box.x, box.y, box.w, box.h
+    corners = np.float32([[x, y], [x + w, y], [x + w, y + h], [x, y + h]]).reshape(-1, 1, 2)
+    return cv2.perspectiveTransform(corners, homography).reshape(-1, 2)
 
 
 def _camera(w: int, h: int, chain: CaptureChain) -> np.ndarray:
@@ -520,6 +508,37 @@ def song(profile: str, seconds: float, fps: float, seed: int) -> Iterator[SongFr
 Row = tuple[float, int | float, int | float, int | float | None, int | float | None, str | None]
 
 
+def true_spans(rows: list[Row]) -> list[tuple[str | None, int, int]]:
+    """The song's true leads: (leader, first row, last row)."""
+    from ddrcore.base.scores import leader_of
+
+    spans: list[tuple[str | None, int, int]] = []
+    for i, (_, p1, p2, *_) in enumerate(rows):
+        leader = leader_of(p1, p2)
+        if spans and spans[-1][0] == leader:
+            spans[-1] = (leader, spans[-1][1], i)
+        else:
+            spans.append((leader, i, i))
+    return spans
+
+
+def held_lead_changes(rows: list[Row], hold_s: float) -> int:
+    """How often the true lead passes from one player to the other, counting leads that last
+    the hold and half a second more."""
+    held = [
+        lead
+        for lead, first, last in true_spans(rows)
+        if lead in ("p1", "p2") and rows[last][0] - rows[first][0] >= hold_s + 0.5
+    ]
+    return sum(1 for a, b in itertools.pairwise(held) if a != b)
+
+
+def recent_scores(rows: list[Row], t: float, stale_s: float) -> tuple[set[int | float], set[int | float]]:
+    """Each player's scores the game showed within ``stale_s`` before ``t``."""
+    recent = [(p1, p2) for tt, p1, p2, *_ in rows if t - stale_s - 1e-9 <= tt <= t]
+    return {p1 for p1, _ in recent}, {p2 for _, p2 in recent}
+
+
 def lead_problems(rows: list[Row], hold_s: float, read_s: float) -> tuple[list[object], list[object]]:
     """The lead changes that reached the text late and the wrong leaders that stood, each
     counted from the first read that surely showed the true leader (a refused read shows
@@ -529,15 +548,8 @@ def lead_problems(rows: list[Row], hold_s: float, read_s: float) -> tuple[list[o
 
     late: list[object] = []
     wrong: list[object] = []
-    spans: list[tuple[str | None, int, int]] = []
-    for i, (_, p1, p2, *_) in enumerate(rows):
-        leader = leader_of(p1, p2)
-        if spans and spans[-1][0] == leader:
-            spans[-1] = (leader, spans[-1][1], i)
-        else:
-            spans.append((leader, i, i))
     allowed = hold_s + read_s + 1e-9
-    for leader, first, last in spans:
+    for leader, first, last in true_spans(rows):
         span = rows[first : last + 1]
         seen_at = next((r[0] for r in span if None not in r[3:5] and leader_of(r[3], r[4]) == leader), None)
         if seen_at is None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -18,8 +17,10 @@ from ddrcore.base.regions import Region
 from ddrcore.live.session import ReadConfig
 from ddrcore.live.values import LiveConfig, LiveStatus
 from ddrcore.live.worker import LiveReader
+from ddrcore.read.parse import format_score
 from ddrcore.read.profiles import load_profile
-from ddrcore.show.present import Wording, leader_text
+from ddrcore.show.present import Wording
+from ddrcore.show.presenter import Presenter
 
 from .. import randomised
 
@@ -85,6 +86,7 @@ def test_the_live_reader_follows_a_randomised_song(profile: str, song_index: int
     config = LiveConfig(read, interval_ms=33, capture="Song")
     fmt = load_profile(profile).format
     wording = Wording(text_format="{leader} leads by {margin}: {p1} - {p2}", tie_text="Tie {p1}")
+    presenter = Presenter(wording, fmt, override_s=30)
     # Each new status with the grabs made by then: it comes from the last of them.
     statuses: list[tuple[int, LiveStatus]] = []
     with LiveReader(config, lambda name: capture) as reader:  # type: ignore[arg-type,return-value]
@@ -102,20 +104,19 @@ def test_the_live_reader_follows_a_randomised_song(profile: str, song_index: int
     rows: list[randomised.Row] = []
     for grabs, status in statuses:
         t, true_p1, true_p2 = truth[grabs - 1]
-        lead = status.lead if status.lead.settled else replace(status.lead, stale=True)
-        text = leader_text(lead, fmt, wording)  # as the presenter shows it
         read_p1 = status.p1.score if status.p1 is not None else None
         read_p2 = status.p2.score if status.p2 is not None else None
         rows.append((t, true_p1, true_p2, read_p1, read_p2, status.lead.leader))
+        text = presenter.showing(status.lead, status.match, t).text or ""
         numbers = re.findall(r"[\d.,]+\d", text.split(":", 1)[1]) if ":" in text else []
         if numbers:
-            recent = [(a, b) for tt, a, b in truth if t - stale_s - 1e-9 <= tt <= t]
             # Each player's number is one the game showed within stale_s (one may be kept
             # from an earlier read while the other moves on).
-            p1_text, p2_text = numbers[-2:]
-            ok = any(p1_text == _fmt(a, fmt) for a, _ in recent) and any(p2_text == _fmt(b, fmt) for _, b in recent)
-            if not ok:
-                stale_texts.append((t, text, recent[-1]))
+            p1_recent, p2_recent = randomised.recent_scores(rows, t, stale_s)
+            if numbers[-2] not in {format_score(v, fmt) for v in p1_recent} or numbers[-1] not in {
+                format_score(v, fmt) for v in p2_recent
+            }:
+                stale_texts.append((t, text))
     late, wrong = randomised.lead_problems(rows, HOLD_S, 1 / FPS)
     shown = [(r[0], r[5]) for r in rows]
     print(
@@ -126,9 +127,3 @@ def test_the_live_reader_follows_a_randomised_song(profile: str, song_index: int
     assert not stale_texts, stale_texts[:5]
     assert not wrong, wrong[:5]
     assert not late, late
-
-
-def _fmt(value: int | float, fmt: object) -> str:
-    from ddrcore.read.parse import format_score
-
-    return format_score(value, fmt)  # type: ignore[arg-type]
