@@ -11,7 +11,6 @@ then reads with what was learned (or the profile's own glyphs) and nothing else.
 
 from __future__ import annotations
 
-import csv
 import os
 import tempfile
 import time
@@ -32,7 +31,7 @@ from ..read.engines.glyph import AutoEngine, GlyphEngine
 from ..read.preprocess import crop, score_ink
 from ..read.profiles import Profile, load_profile, profile_names
 from ..read.reader import ScoreReader
-from .assets import DEMO_CLIP, DEMO_TRUTH
+from .assets import DEMO_CLIP, DEMO_TRUTH, demo_truth
 from .footage import random_frames
 
 Truth = tuple[Score | None, Score | None]
@@ -110,18 +109,10 @@ def _chart_redraw(redraws: int = 30) -> str:
 
 
 def _clip_frames(frame_count: int) -> tuple[Sample, Sample]:
-    truth = _clip_truth()
+    truth = demo_truth()
     every = max(1, len(truth) // (frame_count * 2))
-    decoded = [(frame, truth[round(t * 30)]) for t, frame in video_frames(DEMO_CLIP, every)]
+    decoded: Sample = [(frame, truth[round(t * 30)]) for t, frame in video_frames(DEMO_CLIP, every)]
     return decoded[: len(decoded) // 2], decoded[len(decoded) // 2 :][:frame_count]
-
-
-def _clip_truth() -> dict[int, Truth]:
-    rows: dict[int, Truth] = {}
-    with DEMO_TRUTH.open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            rows[int(row["frame"])] = (int(row["p1"]) if row["p1"] else None, int(row["p2"]) if row["p2"] else None)
-    return rows
 
 
 def _section(title: str, profile: Profile, warmup: Sample, frames: Sample, baseline_frames: int) -> list[str]:

@@ -10,7 +10,6 @@ are 15 px high or more, by rendering factor (printed, for the closing notes)."""
 from __future__ import annotations
 
 import collections
-import csv
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -146,12 +145,9 @@ def test_a_real_stepmania_recording_through_random_captures(frames_dir: object, 
     JPEG), read in sequence from an empty store: no score wrong."""
     from ddrcore.base.regions import Region
     from ddrcore.capture.screen import video_frames
-    from ddrcore.cli.assets import DEMO_CLIP, DEMO_TRUTH
+    from ddrcore.cli.assets import DEMO_CLIP, demo_truth
 
-    truth = {
-        int(row["frame"]): (int(row["p1"]) if row["p1"] else None, int(row["p2"]) if row["p2"] else None)
-        for row in csv.DictReader(DEMO_TRUTH.read_text(encoding="utf-8").splitlines())
-    }
+    truth = demo_truth()
     game = load_profile("stepmania")
     seed = randomised.seed_for("stepmania-recording")
     print(f"\nstepmania recording: seed {seed} (replay: OBS_DDR_SEED={seed})")
