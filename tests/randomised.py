@@ -25,7 +25,7 @@ from ddrcore.base.regions import Region
 from ddrcore.capture.base import Image
 from ddrcore.cli.footage import Degradation, degrade
 from ddrcore.read.parse import format_score
-from ddrcore.read.profiles import InkRule, load_profile
+from ddrcore.read.profiles import InkRule, Profile, load_profile
 
 from .conftest import FRAMES
 
@@ -80,7 +80,7 @@ class Rendering:
     def random(cls, rng: Rng, font: Font) -> Rendering:
         # Shadows and outlines are drawn in colours that are not the game's ink: a shadow as
         # bright as the digits is no rendering a game uses, and would only be refused.
-        rule = load_profile(font.profile).ink
+        rule = profile_of(font.profile).ink
         hsv = (int(rng.integers(0, 180)), int(rng.integers(60, 256)), int(rng.integers(20, int(0.7 * rule.v_min))))
         shadow = cv2.cvtColor(np.uint8([[hsv]]), cv2.COLOR_HSV2BGR)
         return cls(
@@ -132,10 +132,16 @@ class Sample:
     capture: CaptureChain
 
 
+@cache
+def profile_of(profile: str) -> Profile:
+    """The profile, read from its file once (samples are drawn by the thousand)."""
+    return load_profile(profile)
+
+
 def text_of(profile: str, score: int | float) -> tuple[str, int]:
     """The characters the game draws for ``score``, and how many of them are dim (leading zeros
     and the commas among them)."""
-    text = format_score(score, load_profile(profile).format)
+    text = format_score(score, profile_of(profile).format)
     if profile == "itg-percent":
         return text, 0
     # The first bright digit: the first one not a leading zero (the last digit at least).
@@ -174,7 +180,7 @@ def _ddr_font() -> Font:
     cv2.fillConvexPoly(comma, np.array([(4, 0), (10, 0), (4, 13), (0, 13)], np.int32), 1.0, cv2.LINE_AA)
     frame = cv2.imread(str(folder / "gameplay_duo_ready.png"), cv2.IMREAD_COLOR)
     label = json.loads((folder / "labels.json").read_text())["regions_1280x720"]
-    backgrounds = [_inpainted(frame, Region(*label[p]), load_profile("ddr-world").ink) for p in ("p1", "p2")]
+    backgrounds = [_inpainted(frame, Region(*label[p]), profile_of("ddr-world").ink) for p in ("p1", "p2")]
     return Font("ddr-world", glyphs, comma, 23, 32.7, 4.0, [(255, 255, 255)], 0.45, backgrounds, 56)
 
 
@@ -183,7 +189,7 @@ def _cut_font(profile: str) -> Font:
     game = "stepmania" if profile == "stepmania" else "itg"
     folder = FRAMES / game
     meta = json.loads((folder / "labels.json").read_text())
-    rule = load_profile(profile).ink
+    rule = profile_of(profile).ink
     glyphs: dict[str, list[np.ndarray]] = {}
     separators: list[tuple[np.ndarray, float]] = []
     pitches: list[float] = []
