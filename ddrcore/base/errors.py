@@ -30,3 +30,7 @@ class EngineError(DdrError):
 
 class TemplateStoreError(DdrError):
     """A glyph template store is corrupt or belongs to another profile."""
+
+
+class GameFileError(DdrError):
+    """The game's score file is missing, half-written, stale or not one obs-ddr's module wrote."""

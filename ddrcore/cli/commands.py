@@ -16,6 +16,7 @@ from typing import Any
 from ..base.errors import DdrError
 from ..base.regions import Region
 from ..base.scores import Score, lead_change_indices
+from ..capture.game.state import SCORE_PROFILE
 from ..capture.screen import ScreenCapture, load_image, video_frame_count, video_frames
 from ..live.session import ReadConfig, make_reader, make_tracker
 from ..obs.settings import DEFAULTS
@@ -114,6 +115,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("ddr-demo"), help="folder for the CSV and chart")
     p.set_defaults(run=_cmd_demo, p1=None, p2=None)
 
+    _footage_parser(sub)
+    _bench_parser(sub)
+    _game_module_parser(sub)
+    return parser
+
+
+def _footage_parser(sub: Any) -> None:
     p = sub.add_parser("footage", help="render a generated match video with its truth CSV")
     p.add_argument("--profile", default=DEFAULTS["profile"], help=f"game profile: {', '.join(profile_names())}")
     p.add_argument("--seconds", type=float, default=30)
@@ -123,8 +131,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--truth", type=Path, required=True, help="the CSV of true scores per frame")
     p.set_defaults(run=_cmd_footage, p1=None, p2=None)
 
-    _bench_parser(sub)
-    return parser
+
+def _game_module_parser(sub: Any) -> None:
+    p = sub.add_parser("game-module", help="install obs-ddr's module into Simply Love (exact scores from the game)")
+    p.add_argument("action", choices=("install",))
+    p.add_argument("--game-dir", type=Path, help="the game's folder (it holds Themes/); default: the usual places")
+    p.set_defaults(run=_cmd_game_module, p1=None, p2=None)
+
+
+def _cmd_game_module(args: argparse.Namespace) -> int:
+    from .game_module import install_all
+
+    for done in install_all(args.game_dir):
+        print(f"{done.how}: {done.module}")
+        print(f"  the game writes its scores to {done.game_file} during each song")
+    print("Then: in OBS set 'Scores from' to 'game file', or run: python -m ddrcore watch --game-file auto")
+    return 0
 
 
 def _bench_parser(sub: Any) -> None:
@@ -138,6 +160,14 @@ def _watch_parser(sub: Any, common: Any) -> None:
     p = sub.add_parser("watch", help="follow the lead live (screen, capture device, stream, file); drive OBS")
     p.add_argument("--monitor", type=int, default=1, help="monitor number (1 = first)")
     p.add_argument("--source", help="a capture device number, a stream URL (RTSP, HTTP) or a video file")
+    p.add_argument(
+        "--game-file",
+        help="exact scores from the file obs-ddr's game module writes (a path, or 'auto': the newest "
+        "in the usual places) instead of reading the picture",
+    )
+    p.add_argument(
+        "--ocr-fallback", action="store_true", help="with --game-file: read the picture while the file fails"
+    )
     p.add_argument("--interval-ms", type=int, default=250)
     p.add_argument("--seconds", type=float, default=0, help="stop after this long (0: until Ctrl-C or the file ends)")
     p.add_argument("--obs", help="drive the OBS at HOST:PORT over obs-websocket")
@@ -368,15 +398,18 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     scenes = SceneChoice(args.scene_p1, args.scene_p2, args.scene_tie)
     log_dir = str(args.log_dir) if args.log_dir else ""
     read = replace(_config(args), keep_learned=True)  # live, as in OBS: keep the digits learned
+    if args.game_file and not args.ocr_fallback:
+        read = replace(read, profile=SCORE_PROFILE)  # Simply Love's percents
     live = LiveConfig(
         read, args.monitor, args.interval_ms, capture=args.source or "screen",
         pace_window_s=args.pace_window_s, log_dir=log_dir, names=names,
+        game_file=args.game_file or "", ocr_fallback=args.ocr_fallback,
     )  # fmt: skip
     watch = Watch(live, wording, scenes, args.override_s)
     if args.obs:
         watch.drive(args.obs, _websocket_password(args.password), args.text_source)
         print(f"overrides: type {', '.join(COMMANDS)} then Enter", file=sys.stderr, flush=True)
-    fmt = load_profile(args.profile).format
+    fmt = load_profile(read.profile).format
     for t, lead in watch.run(args.seconds, sys.stdin if args.obs else None):
         print(_describe(t, lead, fmt), flush=True)
     return 0

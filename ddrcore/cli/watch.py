@@ -49,7 +49,10 @@ class Watch:
         problem = wording.problem(self.format)
         if problem:
             raise DdrError(problem)
-        if capture != "screen" and not capture.isdigit() and "://" not in capture and not Path(capture).is_file():
+        if config.game_file not in ("", "auto") and not Path(config.game_file).parent.is_dir():
+            raise DdrError(f"game file {config.game_file}: its folder does not exist")
+        a_file = capture != "screen" and not capture.isdigit() and "://" not in capture
+        if (not config.game_file or config.ocr_fallback) and a_file and not Path(capture).is_file():
             raise DdrError(f"video {capture} does not exist")
         self.capture, self.scenes = capture, scenes
         self.config = replace(config, interval_ms=max(33, config.interval_ms), names=(wording.p1_name, wording.p2_name))

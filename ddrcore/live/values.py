@@ -39,6 +39,11 @@ class LiveConfig:
     # A folder to log each finished song to (songs.csv); "" = no log.
     log_dir: str = ""
     names: tuple[str, str] = ("Player 1", "Player 2")
+    # Scores from the game's file instead of the picture: its path, or "auto" (the newest in
+    # the usual places); "" reads the picture (OCR).
+    game_file: str = ""
+    # While the game file fails (the game closed), read the picture instead.
+    ocr_fallback: bool = False
 
     @property
     def captured(self) -> str:

@@ -22,11 +22,14 @@ from pathlib import Path
 from ..base.errors import DdrError, EngineError, ImageError, RegionError, SourceEndedError
 from ..base.regions import Region
 from ..capture.base import Capture, Image
+from ..capture.game.feed import GameFeed
+from ..capture.game.places import find_game_file
 from ..capture.screen import ScreenCapture
 from ..capture.source_feed import SourceFeed
 from ..read.preview import draw_preview, write_preview
 from ..read.profiles import Player, load_profile
 from ..read.reader import ScoreRead, ScoreReader
+from ..track.predict import outlook_of
 from ..track.tracker import LeadState, Tracker
 from .load import ReadLoad
 from .outputs import SongOutputs
@@ -44,6 +47,10 @@ KEEP_THROUGH_ERRORS_S = 1.0
 # The worker thread's name: a worker of an earlier load of the script (before "Reload
 # Scripts") is found by it, and a new one starts only once that one has ended.
 WORKER_NAME = "obs-ddr reader"
+# The game module writes about ten times a second: look twice as often.
+GAME_POLL_S = 0.05
+# What the status calls the source of exact scores (in place of an OCR engine's name).
+GAME_ENGINE = "game file"
 # With auto_locate, look for the regions after this long without a score, at most this often.
 AUTO_LOCATE_AFTER_S = 5.0
 AUTO_LOCATE_EVERY_S = 15.0
@@ -185,6 +192,10 @@ class LiveReader:
             # Paused reads nothing (not even the screen); a button press is still answered.
             self._publish(LiveStatus(self._status.lead, self._status.match, paused=True, engine=self._status.engine))
             return config.interval_ms / 1000
+        if config.game_file:
+            delay_s = self._from_game(work, config)
+            if delay_s is not None:
+                return delay_s
         frame: Image | None = None
         try:
             work.prepare(config)
@@ -208,7 +219,8 @@ class LiveReader:
             match, song_message = work.outputs.follow(config, t, lead)
             status = LiveStatus(lead, match, read.p1, read.p2, work.reader.engine.name, *work.load.rates())
             message = self._preview(config, frame, {"p1": read.p1, "p2": read.p2}, "") if frame is not None else ""
-            self._publish(replace(status, message=message or song_message, problem=work.outputs.problem))
+            problem = " | ".join(p for p in (work.fallback_words(config), work.outputs.problem) if p)
+            self._publish(replace(status, message=message or song_message, problem=problem))
             return config.interval_ms / 1000
         except SourceEndedError as exc:
             message = work.outputs.finish(config) or str(exc)
@@ -223,6 +235,39 @@ class LiveReader:
             work.forget(exc)
             problem = f"internal error: {exc!r} (see the log)"
         return self._failed(work, config, frame, problem)
+
+    def _from_game(self, work: _Work, config: LiveConfig) -> float | None:
+        """A step on the game file; how long to wait before the next, or None when it failed
+        and the picture is read instead (``ocr_fallback``)."""
+        try:
+            delay_s = self._game_step(work, config)
+            work.game_problem = ""
+            return delay_s
+        except DdrError as exc:
+            work.game_problem = str(exc)
+            if config.ocr_fallback:
+                return None
+            work.count_failure()
+            return self._failed(work, config, None, work.game_problem)
+        except Exception as exc:  # a bug must not kill the worker: report it and keep trying
+            log.exception("obs-ddr game file reader failed")
+            return self._failed(work, config, None, f"internal error: {exc!r} (see the log)")
+
+    def _game_step(self, work: _Work, config: LiveConfig) -> float:
+        """One look at the game file: the exact scores go through the same tracker and outputs."""
+        t, state = work.game_feed(config).poll()
+        tracker = work.game_tracker(config)
+        p1, p2 = state.scores() if state.playing else (None, None)
+        lead = tracker.update(t, p1, p2)
+        work.count_error(ok=True)
+        work.count_read(p1 is not None or p2 is not None)
+        outputs = work.outputs
+        outputs.configure(config)
+        match, song_message = outputs.follow(config, t, lead)
+        match = replace(match, outlook=outlook_of(state) if state.playing else None)
+        status = LiveStatus(lead, match, _exact(p1), _exact(p2), GAME_ENGINE, *work.load.rates())
+        self._publish(replace(status, message=song_message, problem=outputs.problem))
+        return min(config.interval_ms / 1000, GAME_POLL_S)
 
     def _failed(self, work: _Work, config: LiveConfig, frame: Image | None, problem: str) -> float:
         """Publish a failed read: the problem, with the lead kept through a hiccup (see
@@ -302,6 +347,12 @@ class LiveReader:
         return message
 
 
+def _exact(score: float | None) -> ScoreRead:
+    if score is None:
+        return ScoreRead(None, "", 0.0, "no score on this screen", present=False)
+    return ScoreRead(score, f"{score:.2f}", 1.0)
+
+
 def previous_workers() -> list[threading.Thread]:
     """Worker threads still alive that belong to no current reader (an earlier load's)."""
     return [t for t in threading.enumerate() if t.name == WORKER_NAME and t.is_alive()]
@@ -331,6 +382,34 @@ class _Work:
         # Since when every read has failed with an error (None after one that did not).
         self._erring_since: float | None = None
         self._last_locate = -AUTO_LOCATE_EVERY_S
+        self._game: GameFeed | None = None
+        self._game_for: tuple[str, float] | None = None
+        self._game_tracker_for: ReadConfig | None = None
+        # Why the game file could not be read last time ("" when it could).
+        self.game_problem = ""
+
+    def game_feed(self, config: LiveConfig) -> GameFeed:
+        """The game file's feed ("auto": the newest file in the usual places, looked for again
+        while there is none)."""
+        wanted = (config.game_file, config.read.stale_ms / 1000)
+        if self._game is None or self._game_for != wanted:
+            path = find_game_file() if config.game_file == "auto" else Path(config.game_file)
+            self._game, self._game_for = GameFeed(path, wanted[1]), wanted
+        return self._game
+
+    def fallback_words(self, config: LiveConfig) -> str:
+        """While the picture is read in place of a failing game file: that, in words."""
+        if not config.game_file or not self.game_problem:
+            return ""
+        return f"{self.game_problem}; reading {config.captured} instead"
+
+    def game_tracker(self, config: LiveConfig) -> Tracker:
+        """The tracker of exact scores: a new one when the hold or the staleness changed."""
+        if self.tracker is None or self._game_tracker_for != config.read:
+            self.tracker = make_tracker(config.read)
+            self._game_tracker_for = config.read
+            self._read_config = None  # the picture's reader starts its own match if it takes over
+        return self.tracker
 
     def prepare(self, config: LiveConfig) -> None:
         if self.screen is not None and self._captured != config.captured:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 Kind = Literal["bool", "int", "text", "list", "file", "folder", "colour"]
 # Where a list's choices come from: fixed ones here, or OBS's sources and scenes at the time.
-Choices = Literal["", "profiles", "engines", "capture", "text_sources", "image_sources", "scenes"]
+Choices = Literal["", "profiles", "engines", "capture", "text_sources", "image_sources", "scenes", "scores_from"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,9 @@ P2_COLOUR = 0xFF3C3CEB
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("enabled", "Enabled", True, "bool"),
+    Setting("scores_from", "Scores from", "ocr", "list", "scores_from"),
+    Setting("game_file", "Game file (empty: find it)", "", "file", file_filter="*.json"),
+    Setting("ocr_fallback", "When the game file stops, read the capture (OCR)", False, "bool"),
     Setting("profile", "Game profile", DEFAULT_PROFILE, "list", "profiles"),
     Setting("capture", "Capture", "screen", "list", "capture"),
     Setting("monitor", "Monitor (1 = first)", 1, "int", limits=(1, 16, 1)),
@@ -73,6 +76,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("scene_tie", "Scene while tied", "", "list", "scenes"),
     Setting("override_s", "Override lasts (s)", OVERRIDE_S, "int", limits=(1, 600, 1)),
     Setting("override_text", "Text while a leader is forced", "{leader} leads", "text"),
+    Setting("clinched_text", "Text once the leader has clinched (game file; empty: as leading)", "", "text"),
     Setting("leader_only_text", "Text while the scores are unclear (the leader kept)", "{leader} leads", "text"),
     Setting("stale_ms", "Hide scores not read for (ms)", 1000, "int", limits=(100, 10000, 100)),
     Setting("unsure_keep_s", "Keep the leader through unclear reads for (s)", 15, "int", limits=(0, 120, 1)),
@@ -117,6 +121,8 @@ def fixed_choices(choices: Choices) -> list[tuple[str, str]]:
         return [(p, p) for p in profile_names()]
     if choices == "engines":
         return [(e, e) for e in ENGINE_NAMES]
+    if choices == "scores_from":
+        return [("screen or source (OCR)", "ocr"), ("game file (StepMania/ITGmania with obs-ddr's module)", "game")]
     return []
 
 
@@ -141,6 +147,7 @@ def script_config(values: Mapping[str, Any], chart_file: str) -> ScriptConfig:
     and replaced by its default. ``chart_file``: where the worker writes the chart."""
     from ..base.errors import DdrError
     from ..base.regions import Region
+    from ..capture.game.state import SCORE_PROFILE
     from ..live.session import ReadConfig
     from ..live.values import ChartOutput, LiveConfig
     from ..read.profiles import load_profile
@@ -148,7 +155,9 @@ def script_config(values: Mapping[str, Any], chart_file: str) -> ScriptConfig:
     from ..show.present import SceneChoice, Wording
 
     problems: list[str] = []
-    profile = str(values["profile"])
+    from_game = str(values["scores_from"]) == "game"
+    ocr_fallback = from_game and bool(values["ocr_fallback"])
+    profile = SCORE_PROFILE if from_game and not ocr_fallback else str(values["profile"])
     try:
         score_format = load_profile(profile).format
     except DdrError as exc:
@@ -157,7 +166,7 @@ def script_config(values: Mapping[str, Any], chart_file: str) -> ScriptConfig:
         score_format = load_profile(profile).format
     texts = (
         "text_format", "tie_text", "idle_text", "p1_name", "p2_name", "summary_format", "override_text",
-        "leader_only_text",
+        "leader_only_text", "clinched_text",
     )  # fmt: skip
     wording = Wording(*(str(values[k]) for k in texts))
     wording_problem = wording.problem(score_format)
@@ -199,6 +208,8 @@ def script_config(values: Mapping[str, Any], chart_file: str) -> ScriptConfig:
         chart=chart,
         log_dir=str(values["log_dir"]),
         names=names,
+        game_file=(str(values["game_file"]) or "auto") if from_game else "",
+        ocr_fallback=ocr_fallback,
     )
     scenes = SceneChoice(*(str(values[k]) for k in ("scene_p1", "scene_p2", "scene_tie")))
     return ScriptConfig(

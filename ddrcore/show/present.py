@@ -13,12 +13,14 @@ from ..base.scores import Leader, Score, leader_of, margin_of
 from ..read.parse import format_score, plain_score
 from ..read.profiles import ScoreFormat
 from ..track.momentum import MatchStats, SongResult
+from ..track.predict import Outlook
 from ..track.tracker import LeadState
 
 PLACEHOLDERS: tuple[str, ...] = (
     "leader", "p1", "p2", "margin", "p1_name", "p2_name",
     "p1_rate", "p2_rate", "gap_trend", "catch_up", "lead_changes", "biggest_lead",
     "winner", "duration",
+    "p1_max", "p2_max", "p1_min", "p2_min", "p1_win_chance", "p2_win_chance", "clinched",
 )  # fmt: skip
 
 
@@ -38,6 +40,9 @@ class Wording:
     # Shown while the leader is kept through unsure reads but the scores are older than
     # ``stale_ms``: a leader with no numbers, which may be out of date.
     leader_only_text: str = "{leader} leads"
+    # Shown once the leader can no longer be caught (scores from the game only; "": the text
+    # format goes on).
+    clinched_text: str = ""
 
     def problem(self, fmt: ScoreFormat | None = None) -> str:
         """Why one of the templates cannot be used ("" when all are fine).
@@ -52,6 +57,7 @@ class Wording:
             ("summary format", self.summary_format),
             ("override text", self.override_text),
             ("leader-only text", self.leader_only_text),
+            ("clinched text", self.clinched_text),
         ):
             problem = template_problem(template)
             if not problem and fmt is not None:
@@ -106,6 +112,8 @@ def leader_text(state: LeadState, fmt: ScoreFormat, wording: Wording, stats: Mat
         template = wording.tie_text if state.leader == "tie" else wording.leader_only_text
     elif state.leader == "tie":
         template = wording.tie_text
+    elif wording.clinched_text and stats.outlook is not None and stats.outlook.clinched == state.leader:
+        template = wording.clinched_text
     else:
         template = wording.text_format
     return template.format_map(_values(state, fmt, wording, stats))
@@ -177,6 +185,24 @@ def _values(state: LeadState, fmt: ScoreFormat, wording: Wording, stats: MatchSt
         "biggest_lead": Field(biggest_text, biggest.margin if biggest else None),
         "winner": Field(winner, winner),
         "duration": Field(duration, song.duration_s if song is not None else None),
+        **_outlook_values(stats.outlook, fmt, names),
+    }
+
+
+def _outlook_values(outlook: Outlook | None, fmt: ScoreFormat, names: dict[str, str]) -> dict[str, Field]:
+    """The predictions (scores from the game only): empty fields while there are none."""
+    if outlook is None:
+        keys = ("p1_max", "p2_max", "p1_min", "p2_min", "p1_win_chance", "p2_win_chance", "clinched")
+        return {key: Field("", None) for key in keys}
+    clinched = names.get(outlook.clinched or "", "")
+    return {
+        "p1_max": _score(outlook.p1.best, fmt),
+        "p2_max": _score(outlook.p2.best, fmt),
+        "p1_min": _score(outlook.p1.worst, fmt),
+        "p2_min": _score(outlook.p2.worst, fmt),
+        "p1_win_chance": Field(f"{outlook.p1_chance:.0%}", outlook.p1_chance),
+        "p2_win_chance": Field(f"{outlook.p2_chance:.0%}", outlook.p2_chance),
+        "clinched": Field(clinched, clinched),
     }
 
 

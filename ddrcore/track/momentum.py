@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from ..base.scores import Leader, Score, leader_of, passes_lead
 from ..read.profiles import MotionRule
+from .predict import Outlook
 from .tracker import LeadState
 
 # The pace placeholders look this far back by default: long enough to average over a few
@@ -83,6 +84,8 @@ class MatchStats:
     lead_changes: int = 0
     biggest_lead: BiggestLead | None = None
     last_song: SongResult | None = None
+    # What each player can still reach (scores from the game only; None while unknown).
+    outlook: Outlook | None = None
 
 
 @dataclass(slots=True)

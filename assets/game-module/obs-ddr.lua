@@ -1,0 +1,166 @@
+-- obs-ddr: exact scores for OBS, written by the game itself.
+--
+-- A Simply Love module (Themes/Simply Love/Modules/obs-ddr.lua; `python -m ddrcore
+-- game-module install` puts it there). During gameplay it writes Save/obs-ddr.json about
+-- ten times a second, and once on each other screen: both players' dance points (actual, so
+-- far, whole chart), judgments, the song and charts, the screen, a sequence number and the
+-- game's clock. obs-ddr's script or `ddrcore watch --game-file` reads it.
+--
+-- Works on ITGmania and on StepMania 5.1 with Simply Love 5.x. Writes the JSON itself
+-- (JsonEncode exists only in ITGmania). Defines no globals.
+
+local FILE = "Save/obs-ddr.json"
+local FORMAT = 1
+-- Seconds between writes during gameplay.
+local PERIOD = 0.1
+
+local TAPS = { "W1", "W2", "W3", "W4", "W5", "Miss", "HitMine", "AvoidMine" }
+local HOLDS = { "Held", "LetGo", "MissedHold" }
+local WEIGHTS = { "W1", "W2", "W3", "W4", "W5", "Miss", "HitMine", "Held", "LetGo", "MissedHold" }
+local RADAR = { taps = "TapsAndHolds", holds = "Holds", rolls = "Rolls", mines = "Mines" }
+
+local seq = 0
+local ex_scores = {}
+
+-- JSON for StepMania 5.1's Lua (no JsonEncode there): tables with string keys, strings,
+-- numbers, booleans.
+local function quote(s)
+	s = tostring(s)
+	s = s:gsub('[%c"\\]', function(c)
+		if c == '"' then return '\\"' end
+		if c == "\\" then return "\\\\" end
+		return string.format("\\u%04x", c:byte())
+	end)
+	return '"' .. s .. '"'
+end
+
+local function encode(value)
+	local kind = type(value)
+	if kind == "table" then
+		local keys = {}
+		for k in pairs(value) do keys[#keys + 1] = tostring(k) end
+		table.sort(keys)
+		local parts = {}
+		for _, k in ipairs(keys) do parts[#parts + 1] = quote(k) .. ":" .. encode(value[k]) end
+		return "{" .. table.concat(parts, ",") .. "}"
+	elseif kind == "string" then
+		return quote(value)
+	elseif kind == "number" then
+		if value ~= value or value == math.huge or value == -math.huge then return "null" end
+		if value == math.floor(value) and math.abs(value) < 2^53 then return string.format("%d", value) end
+		return string.format("%.6f", value)
+	elseif kind == "boolean" then
+		return value and "true" or "false"
+	end
+	return "null"
+end
+
+-- Each dance-point weight as this game and theme score it: a theme metric on StepMania 5,
+-- a preference on some builds.
+local function weights()
+	local found = {}
+	for _, name in ipairs(WEIGHTS) do
+		local ok, w = pcall(function() return THEME:GetMetric("ScoreKeeperNormal", "PercentScoreWeight" .. name) end)
+		if not ok or type(w) ~= "number" then
+			ok, w = pcall(function() return PREFSMAN:GetPreference("PercentScoreWeight" .. name) end)
+		end
+		if ok and type(w) == "number" then found[name] = w end
+	end
+	return found
+end
+
+local function call(object, method, ...)
+	if object == nil or object[method] == nil then return nil end
+	local ok, value = pcall(object[method], object, ...)
+	if ok then return value end
+	return nil
+end
+
+local function player(pn, stats)
+	local joined = GAMESTATE:IsPlayerEnabled(pn)
+	local p = { joined = joined }
+	if not joined then return p end
+	local profile = PROFILEMAN:GetProfile(pn)
+	p.name = call(profile, "GetDisplayName") or ""
+	local steps = GAMESTATE:GetCurrentSteps(pn)
+	if steps ~= nil then
+		p.difficulty = ToEnumShortString(steps:GetDifficulty())
+		p.meter = steps:GetMeter()
+		local radar = steps:GetRadarValues(pn)
+		p.notes = {}
+		for key, category in pairs(RADAR) do p.notes[key] = radar:GetValue("RadarCategory_" .. category) end
+	end
+	local pss = stats and stats:GetPlayerStageStats(pn)
+	if pss ~= nil then
+		p.actual = pss:GetActualDancePoints()
+		p.possible_now = pss:GetCurrentPossibleDancePoints()
+		p.possible = pss:GetPossibleDancePoints()
+		p.failed = pss:GetFailed()
+		p.judgments = {}
+		for _, name in ipairs(TAPS) do p.judgments[name] = pss:GetTapNoteScores("TapNoteScore_" .. name) end
+		for _, name in ipairs(HOLDS) do p.judgments[name] = pss:GetHoldNoteScores("HoldNoteScore_" .. name) end
+	end
+	local ps = GAMESTATE:GetPlayerState(pn)
+	local position = ps and call(ps, "GetSongPosition")
+	p.position = position and call(position, "GetMusicSeconds")
+	p.ex = ex_scores[pn]
+	return p
+end
+
+local function write(screen)
+	seq = seq + 1
+	local state = { format = FORMAT, seq = seq, time = GetTimeSinceStart(), screen = screen, players = {} }
+	local song = GAMESTATE:GetCurrentSong()
+	if song ~= nil then
+		state.song = {
+			title = song:GetDisplayFullTitle(),
+			artist = song:GetDisplayArtist(),
+			length = call(song, "GetLastSecond") or call(song, "MusicLengthSeconds"),
+		}
+	end
+	if screen:find("Gameplay") or screen:find("Evaluation") then
+		local stats = STATSMAN:GetCurStageStats()
+		state.weights = weights()
+		for _, pn in ipairs({ PLAYER_1, PLAYER_2 }) do
+			state.players[ToEnumShortString(pn)] = player(pn, stats)
+		end
+	end
+	local f = RageFileUtil.CreateRageFile()
+	if f:Open(FILE, 2) then
+		f:Write(encode(state))
+		f:Close()
+	else
+		Trace("obs-ddr: cannot write " .. FILE .. ": " .. tostring(f:GetError()))
+	end
+	f:destroy()
+end
+
+local function on_screen(self)
+	local top = SCREENMAN:GetTopScreen()
+	if top ~= nil then write(top:GetName()) end
+end
+
+local t = {}
+
+t["ScreenGameplay"] = Def.Actor {
+	ModuleCommand = function(self)
+		ex_scores = {}
+		self:stoptweening():queuecommand("Tick")
+	end,
+	TickCommand = function(self)
+		local top = SCREENMAN:GetTopScreen()
+		if top == nil or top:GetName() ~= "ScreenGameplay" then return end
+		write("ScreenGameplay")
+		self:sleep(PERIOD):queuecommand("Tick")
+	end,
+	ExCountsChangedMessageCommand = function(self, params)
+		if params and params.Player and params.ExScore then ex_scores[params.Player] = params.ExScore end
+	end,
+}
+
+for _, name in ipairs({ "ScreenEvaluationStage", "ScreenEvaluationNormal", "ScreenEvaluationSummary",
+	"ScreenSelectMusic", "ScreenSelectPlayMode", "ScreenTitleMenu", "ScreenGameOver" }) do
+	t[name] = Def.Actor { ModuleCommand = on_screen }
+end
+
+return t
