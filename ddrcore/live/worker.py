@@ -23,7 +23,7 @@ from ..base.errors import DdrError, EngineError, ImageError, RegionError, Source
 from ..base.regions import Region
 from ..capture.base import Capture, Image
 from ..capture.game.feed import GameFeed
-from ..capture.game.places import find_game_file
+from ..capture.game.places import find_game_file, local_saves
 from ..capture.screen import ScreenCapture
 from ..capture.source_feed import SourceFeed
 from ..read.preview import draw_preview, write_preview
@@ -263,8 +263,7 @@ class LiveReader:
         work.count_read(p1 is not None or p2 is not None)
         outputs = work.outputs
         outputs.configure(config)
-        match, song_message = outputs.follow(config, t, lead)
-        match = replace(match, outlook=outlook_of(state) if state.playing else None)
+        match, song_message = outputs.follow(config, t, lead, outlook_of(state) if state.playing else None)
         status = LiveStatus(lead, match, _exact(p1), _exact(p2), GAME_ENGINE, *work.load.rates())
         self._publish(replace(status, message=song_message, problem=outputs.problem))
         return min(config.interval_ms / 1000, GAME_POLL_S)
@@ -395,6 +394,7 @@ class _Work:
         if self._game is None or self._game_for != wanted:
             path = find_game_file() if config.game_file == "auto" else Path(config.game_file)
             self._game, self._game_for = GameFeed(path, wanted[1]), wanted
+            self.outputs.saves = (path.parent,)
         return self._game
 
     def fallback_words(self, config: LiveConfig) -> str:
@@ -436,6 +436,8 @@ class _Work:
             self.reader.regions, self._source_size = config.read.regions, None
         if previous is not None and previous != config.read:
             self.tracker.rules = make_tracker(config.read).rules  # the hold; the match so far stays
+        if self._read_config != config.read:
+            self.outputs.saves = local_saves(config.read.profile)
         self._read_config = config.read
         self.outputs.configure(config)
 

@@ -20,6 +20,7 @@ SONGS_FILE = "songs.csv"
 COLUMNS = (
     "start_time", "duration_s", "p1_name", "p2_name", "p1", "p2",
     "winner", "winner_name", "margin", "lead_changes", "biggest_lead_player", "biggest_lead",
+    "scores_from", "clinched_by", "clinched_after_s",
 )  # fmt: skip
 
 
@@ -41,6 +42,9 @@ def song_row(song: SongResult, fmt: ScoreFormat, names: tuple[str, str], start_t
         str(song.lead_changes),
         biggest.player if biggest else "",
         str(biggest.margin) if biggest else "",
+        song.scores_from or "reads",
+        song.clinched or "",
+        f"{song.clinched_after_s:.1f}" if song.clinched_after_s is not None else "",
     ]
 
 
@@ -53,6 +57,23 @@ def video_time(seconds: float) -> str:
     """A time into a video as H:MM:SS.s."""
     whole = int(seconds)
     return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}.{int((seconds - whole) * 10)}"
+
+
+def _with_new_columns(old: str) -> str:
+    """A log begun by an earlier obs-ddr, with the columns added since (empty in its rows):
+    its header stays the first line and every row keeps its place."""
+    lines = old.splitlines()
+    if not lines:
+        return old
+    header = next(csv.reader([lines[0]]))
+    if header == list(COLUMNS) or header != list(COLUMNS[: len(header)]):
+        return old  # ours and current, or not one of ours: left as it is
+    added = len(COLUMNS) - len(header)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows([*row, *([""] * added)] for row in csv.reader(lines[1:]))
+    return out.getvalue()
 
 
 def append_rows(path: Path, rows: list[list[str]]) -> None:
@@ -72,6 +93,7 @@ def write_rows(path: Path, rows: list[list[str]]) -> None:
 def _write(path: Path, old: str, rows: list[list[str]]) -> None:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    old = _with_new_columns(old)
     if not old:
         writer.writerow(COLUMNS)
     elif not old.endswith("\n"):

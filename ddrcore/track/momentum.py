@@ -66,6 +66,11 @@ class SongResult:
     lead_changes: int
     biggest_lead: BiggestLead | None
     started_at: float | None = None
+    # Where the final scores come from: "" the reads; "game file"; "Upload XML" (the engine's).
+    scores_from: str = ""
+    # Who clinched the song (scores from the game only), and how far into it.
+    clinched: Leader | None = None
+    clinched_after_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

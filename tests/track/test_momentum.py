@@ -150,7 +150,7 @@ def test_a_killed_writer_leaves_a_valid_song_log(tmp_path: Path) -> None:
         "i = len(log.read_text().splitlines()) - 1 if log.is_file() else 0\n"
         "while True:\n"
         "    i += 1\n"
-        "    append_rows(log, [[str(i)] + ['x' * 200] * 11])\n"
+        f"    append_rows(log, [[str(i)] + ['x' * 200] * {len(COLUMNS) - 1}])\n"
     )
     for attempt in range(12):
         process = subprocess.Popen([sys.executable, "-c", writer, str(path)], cwd=Path(__file__).parent.parent)
@@ -188,3 +188,19 @@ def test_two_dropped_frames_at_30_reads_a_second_leave_one_song() -> None:
     assert songs[0].duration_s == pytest.approx(60, abs=0.1)
     row = dict(zip(COLUMNS, song_row(songs[0], load_profile("ddr-world").format, ("P1", "P2"), ""), strict=True))
     assert row["winner"] == "p1"
+
+
+def test_a_song_log_from_an_earlier_version_gains_the_new_columns(tmp_path: Path) -> None:
+    """A songs.csv begun before the game-file columns: its rows stay, with those cells empty."""
+    path = tmp_path / "songs.csv"
+    old_columns = COLUMNS[: COLUMNS.index("scores_from")]
+    old_row = [f"old {c}" for c in old_columns]
+    path.write_text(",".join(old_columns) + "\n" + ",".join(old_row) + "\n", encoding="utf-8")
+    new_row = [f"new {c}" for c in COLUMNS]
+    append_rows(path, [new_row])
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    assert rows == [list(COLUMNS), old_row + [""] * (len(COLUMNS) - len(old_columns)), new_row]
+    foreign = tmp_path / "theirs.csv"
+    foreign.write_text("date,notes\n1,x\n", encoding="utf-8")
+    append_rows(foreign, [new_row])
+    assert foreign.read_text(encoding="utf-8").startswith("date,notes\n1,x\n")  # not ours: nothing rewritten

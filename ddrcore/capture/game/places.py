@@ -54,6 +54,14 @@ def save_folder(game_dir: Path, home: Path | None = None) -> Path:
     return (named or existing or folders)[0] / "Save"
 
 
+def local_saves(profile: str, home: Path | None = None) -> tuple[Path, ...]:
+    """The Save folders on this machine whose Upload XML can give a finished song's exact
+    scores, for the games that write one (StepMania's and ITG's profiles)."""
+    if profile not in ("stepmania", "itg-percent"):
+        return ()
+    return tuple(folder / "Save" for folder in user_folders(home) if (folder / "Save" / "Upload").is_dir())
+
+
 def game_file_candidates(home: Path | None = None) -> list[Path]:
     return [folder / "Save" / FILE_NAME for folder in user_folders(home)] + [
         folder / "Save" / FILE_NAME for folder in install_folders(home)
