@@ -178,7 +178,20 @@ if ($tesseract) {
     }
 }
 
-# 5. What to do in OBS.
+# 5. ITGmania / StepMania with Simply Love here: offer the module that writes its exact scores.
+if ($python) {
+    Push-Location $PSScriptRoot
+    $themes = Invoke-Quietly $python @('-m', 'ddrcore', 'game-module', 'find')
+    if ($LASTEXITCODE -eq 0 -and $themes) {
+        Write-Host "Simply Love found: $themes"
+        if (-not $WhatIfPreference -and (Confirm-Step 'Install obs-ddr''s module there, for exact scores from the game?')) {
+            & $python -m ddrcore game-module install
+        }
+    }
+    Pop-Location
+}
+
+# 6. What to do in OBS.
 $script = Join-Path $PSScriptRoot 'obs_ddr.py'
 Write-Host ''
 if (-not $script:Changed) { Write-Host 'Everything was already set up: nothing changed.' -ForegroundColor Green }

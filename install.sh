@@ -66,3 +66,14 @@ fi
 "$venv/bin/python" -m pip install --quiet -e ".[test]"
 echo "Ready. Try: $venv/bin/python -m ddrcore demo"
 echo "In OBS: Tools -> Scripts -> + -> $here/obs_ddr.py"
+
+# 4. StepMania / ITGmania with Simply Love here: offer the module that writes its exact scores.
+if themes="$("$venv/bin/python" -m ddrcore game-module find 2>/dev/null)"; then
+  echo "Simply Love found: $themes"
+  if [ -t 0 ] && [ "${CI:-}" != true ]; then
+    read -r -p "Install obs-ddr's module there, for exact scores from the game? [y/N] " answer
+    case "$answer" in y|Y|yes) "$venv/bin/python" -m ddrcore game-module install ;; esac
+  else
+    echo "For exact scores from the game: $venv/bin/python -m ddrcore game-module install"
+  fi
+fi

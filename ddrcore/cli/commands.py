@@ -134,13 +134,19 @@ def _footage_parser(sub: Any) -> None:
 
 def _game_module_parser(sub: Any) -> None:
     p = sub.add_parser("game-module", help="install obs-ddr's module into Simply Love (exact scores from the game)")
-    p.add_argument("action", choices=("install",))
+    p.add_argument("action", choices=("install", "find"), help="install it, or only list the themes it would go into")
     p.add_argument("--game-dir", type=Path, help="the game's folder (it holds Themes/); default: the usual places")
     p.set_defaults(run=_cmd_game_module, p1=None, p2=None)
 
 
 def _cmd_game_module(args: argparse.Namespace) -> int:
-    from .game_module import install_all
+    from .game_module import install_all, simply_love_themes
+
+    if args.action == "find":
+        themes = simply_love_themes([args.game_dir] if args.game_dir else None)
+        for theme in themes:
+            print(theme)
+        return 0 if themes else 1
 
     for done in install_all(args.game_dir):
         print(f"{done.how}: {done.module}")

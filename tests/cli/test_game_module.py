@@ -39,3 +39,12 @@ def test_someone_elses_file_and_an_old_theme_are_refused_untouched(tmp_path: Pat
     nothing = run_cli("game-module", "install", "--game-dir", str(tmp_path / "nowhere"))
     assert nothing.returncode == 2 and "does not exist" in nothing.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_find_lists_the_themes_the_installers_offer_it_for(tmp_path: Path) -> None:
+    game = _game(tmp_path)
+    found = run_cli("game-module", "find", "--game-dir", str(game))
+    assert found.returncode == 0 and found.stdout.strip() == str(game / "Themes" / "Simply Love")
+    assert not (game / "Themes" / "Simply Love" / "Modules" / MODULE.name).exists()  # finding installs nothing
+    none = run_cli("game-module", "find", "--game-dir", str(tmp_path))
+    assert none.returncode == 1 and not none.stdout

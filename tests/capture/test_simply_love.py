@@ -1,0 +1,236 @@
+"""Exact scores from a real game: StepMania 5.1 with Simply Love plays two whole 2-player
+matches by itself (../shared/games/stepmania-5.1), with obs-ddr's module installed by
+``ddrcore game-module install``, while a real OBS (29 for one match, 32 for the other) runs
+obs_ddr.py with *Scores from: game file*, and the screen is recorded. Then:
+
+- the file's final numbers are the evaluation screen's (the engine's Upload XML);
+- every most and least still possible brackets the final score, and clinched fires only for
+  the winner, and in the OBS text within a write;
+- the OBS text follows every lead the file shows, within the hold plus 0.3 s, and no other;
+- reading the recording (OCR, from an empty store) agrees with the file on every sure read.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ddrcore.base.scores import Leader, leader_of
+from ddrcore.capture.game.state import GameState
+from ddrcore.capture.game.upload import UploadScore, read_upload
+from ddrcore.capture.screen import video_frames
+from ddrcore.live.session import ReadConfig, make_reader
+from ddrcore.track.predict import outlook_of
+
+from ..display import virtual_display
+from ..obs.test_obs_e2e import SCENES, obs_with_scenes
+from ..obs_headless import current_obs, system_obs
+from ..stepmania import Game, Match, Played, playing, prepared_game
+
+HOLD_S = 1.0
+# What a lead change may take from the file to OBS's text: the issue's bound.
+FOLLOW_S = HOLD_S + 0.3
+# The test looks at OBS's text this often (two obs-websocket requests a look).
+LOOK_S = 0.05
+# A clinch reaches the text within one write of the module (0.1 s; slower while the game,
+# OBS and the recording share 2 cores) and a look.
+CLINCH_S = 0.5
+# OCR and the file are compared across this much timing uncertainty: a write (0.1 s), the
+# recording's frame times, and the look.
+AGREE_WINDOW_S = 0.4
+MATCHES = {
+    "obs29": Match("StepMania 5/Goin' Under", "Medium", "Easy"),
+    "obs32": Match("StepMania 5/MechaTribe Assault", "Easy", "Challenge"),
+}
+TEXT_FORMAT = "{leader} leads {p1} - {p2}"
+CLINCHED_TEXT = "{leader} has clinched"
+LEADS = re.compile(r"^(Player 1|Player 2) leads ([\d.]+) - ([\d.]+)$")
+CLINCHED = re.compile(r"^(Player 1|Player 2) has clinched$")
+NAMES: dict[str, Leader] = {"Player 1": "p1", "Player 2": "p2"}
+
+
+@dataclass
+class Observed:
+    match: Match
+    played: Played
+    texts: list[tuple[float, str]]
+    video: Path
+    upload: list[UploadScore]
+    obs_log: str
+
+    @property
+    def states(self) -> list[tuple[float, GameState]]:
+        return self.played.watch.states
+
+    def gameplay(self) -> list[tuple[float, GameState]]:
+        return [(t, s) for t, s in self.states if s.playing]
+
+    def final(self) -> GameState:
+        return [s for _, s in self.states if s.results][-1]
+
+
+@pytest.fixture(scope="module")
+def game(tmp_path_factory: pytest.TempPathFactory) -> Game:
+    return prepared_game(tmp_path_factory.mktemp("stepmania"))
+
+
+@pytest.fixture(scope="module", params=sorted(MATCHES))
+def observed(request: pytest.FixtureRequest, game: Game, tmp_path_factory: pytest.TempPathFactory) -> Observed:
+    obs = system_obs() if request.param == "obs29" else current_obs()
+    match = MATCHES[request.param]
+    folder = tmp_path_factory.mktemp(f"match-{request.param}")
+    video = folder / "match.mp4"
+    uploads_before = set((game.save / "Upload").glob("*.xml"))
+    settings = {
+        "scores_from": "game", "game_file": str(game.game_file), "hold_ms": int(HOLD_S * 1000),
+        "interval_ms": 50, "text_source": "Leader", "text_format": TEXT_FORMAT, "clinched_text": CLINCHED_TEXT,
+        "switch_scenes": True, "scene_p1": SCENES["p1"], "scene_p2": SCENES["p2"], "scene_tie": SCENES["tie"],
+    }  # fmt: skip
+    texts: list[tuple[float, str]] = []
+    with (
+        virtual_display() as display,
+        obs_with_scenes(obs, display, folder, settings) as (client, log_path, _),
+    ):
+        time.sleep(3)  # the script loads with the scene collection
+        with virtual_display(1280, 720) as game_display, playing(game, match, game_display, video) as played:
+            while played.process.poll() is None:
+                texts.append((time.monotonic(), _text(client)))
+                time.sleep(LOOK_S)
+        texts.append((time.monotonic(), _text(client)))
+        obs_log = log_path.read_text(errors="replace")
+    uploads = sorted(set((game.save / "Upload").glob("*.xml")) - uploads_before)
+    assert len(uploads) == 1, uploads
+    return Observed(match, played, texts, video, read_upload(uploads[0]), obs_log)
+
+
+def _text(client: Any) -> str:
+    return str(client.get_input_settings("Leader").input_settings.get("text", ""))
+
+
+def test_the_file_ends_on_the_evaluation_screens_numbers(observed: Observed) -> None:
+    assert not observed.played.watch.unreadable  # the game writes it whole (RageFile renames on close)
+    seqs = [s.seq for _, s in observed.states]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    times = [t for t, _ in observed.gameplay()]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    median, most = statistics.median(gaps), max(gaps)
+    print(f"{observed.match}: {len(times)} gameplay writes, every {median:.3f} s (median), at most {most:.3f} s")
+    assert statistics.median(gaps) <= 0.2  # about ten a second
+    final, upload = observed.final(), observed.upload
+    for player, score in zip((final.p1, final.p2), upload, strict=True):
+        assert player.difficulty == score.difficulty
+        assert player.percent == score.percent, (player, score)
+        assert {k: v for k, v in player.judgments.items() if k in score.judgments} == {
+            k: v for k, v in score.judgments.items() if k in player.judgments
+        }
+        assert player.possible_now == player.possible  # every step judged
+    last_play = observed.gameplay()[-1][1]
+    assert last_play.scores() == final.scores() or last_play.scores() == (None, None)
+
+
+def test_predictions_bracket_the_final_score_and_clinch_only_for_the_winner(observed: Observed) -> None:
+    final = observed.final()
+    p1_final, p2_final = final.p1.percent, final.p2.percent
+    assert p1_final is not None and p2_final is not None
+    finals = {"p1": p1_final, "p2": p2_final}
+    winner = leader_of(p1_final, p2_final)
+    first_clinch: tuple[float, Leader] | None = None
+    for t, state in observed.gameplay():
+        outlook = outlook_of(state)
+        assert outlook is not None
+        for key, player in (("p1", outlook.p1), ("p2", outlook.p2)):
+            assert player.worst <= finals[key] <= player.best, (t, key, player, finals)
+        if outlook.clinched is not None:
+            assert outlook.clinched == winner
+            first_clinch = first_clinch or (t, outlook.clinched)
+    if winner != "tie":
+        assert first_clinch is not None, "the last note decides it at the latest"
+        clinched_at, who = first_clinch
+        clinch_texts = [(t, _text_leader(text)) for t, text in observed.texts if CLINCHED.match(text)]
+        shown = [t for t, named in clinch_texts if named == who]
+        assert shown, "the clinched text never showed"
+        assert all(t >= clinched_at - 0.05 for t, _ in clinch_texts)  # never before the file shows it
+        into = clinched_at - observed.gameplay()[0][0]
+        print(f"clinched by {who} {into:.1f} s into the song; in the text {shown[0] - clinched_at:.2f} s later")
+        assert shown[0] - clinched_at <= CLINCH_S
+
+
+def _file_leaders(observed: Observed) -> list[tuple[float, Leader | None]]:
+    return [(t, leader_of(*s.scores()) if s.playing else None) for t, s in observed.states]
+
+
+def _leader_at(leaders: list[tuple[float, Leader | None]], t: float) -> Leader | None:
+    current: Leader | None = None
+    for seen, leader in leaders:
+        if seen > t:
+            break
+        current = leader
+    return current
+
+
+def _text_leader(text: str) -> Leader | None:
+    match = LEADS.match(text) or CLINCHED.match(text)
+    return NAMES[match.group(1)] if match else None
+
+
+def test_obs_text_follows_every_lead_the_file_shows(observed: Observed) -> None:
+    log = observed.obs_log
+    assert "Traceback" not in log, log[-3000:]
+    leaders = _file_leaders(observed)
+    shown_values = {
+        "p1": {s.p1.percent for _, s in observed.gameplay()},
+        "p2": {s.p2.percent for _, s in observed.gameplay()},
+    }
+    start, end = observed.gameplay()[0][0], observed.gameplay()[-1][0]
+    followed, changes = 0, []
+    previous: Leader | None = None
+    for t, text in observed.texts:
+        named = _text_leader(text)
+        numbers = LEADS.match(text)
+        if numbers:  # every number shown is one the game showed
+            assert float(numbers.group(2)) in shown_values["p1"] and float(numbers.group(3)) in shown_values["p2"], text
+        if start + FOLLOW_S <= t <= end:
+            # A leader the file has shown for the hold plus 0.3 s is the one in the text.
+            window = [leader for seen, leader in leaders if t - FOLLOW_S <= seen <= t]
+            held = _leader_at(leaders, t - FOLLOW_S)
+            if held in ("p1", "p2") and all(leader == held for leader in window):
+                assert named == held, (t - start, text, held)
+                followed += 1
+        if named is not None and named != previous and previous is not None:
+            # A change of the text's leader only after the file showed that leader for the hold.
+            since = max((seen for seen, leader in leaders if seen <= t and leader != named), default=start)
+            assert t - since >= HOLD_S - 0.1, (t - start, text, t - since)
+            changes.append(t - since)
+        previous = named if named is not None else previous
+    after = ", ".join(f"{c:.2f}" for c in changes)
+    print(f"{observed.match}: {followed} looks checked; the text's leader changed {after} s after the file's")
+    assert followed > 100
+
+
+def test_ocr_agrees_with_the_file_on_every_sure_read(observed: Observed) -> None:
+    reads: list[tuple[float, str, float]] = []
+    with make_reader(ReadConfig("itg-percent", keep_learned=False)) as reader:
+        for video_s, frame in video_frames(observed.video, 2):
+            read = reader.read(frame)
+            reads += [(video_s, key, r.score) for key, r in (("p1", read.p1), ("p2", read.p2)) if r.score is not None]
+    assert len(reads) > 500, len(reads)
+    timeline = [(t, s.scores()) for t, s in observed.states if s.playing or s.results]
+
+    def agrees(at: float, key: str, value: float) -> bool:
+        index = 0 if key == "p1" else 1
+        return any(abs(t - at) <= AGREE_WINDOW_S and scores[index] == value for t, scores in timeline)
+
+    # The recording starts with play.sh; how long its ffmpeg took to start is found by trying.
+    offsets = [observed.played.launched + step / 20 for step in range(-10, 61)]
+    best = max(offsets, key=lambda o: sum(agrees(o + v, k, x) for v, k, x in reads[::10]))
+    wrong = [(round(v, 2), k, x) for v, k, x in reads if not agrees(best + v, k, x)]
+    offset = best - observed.played.launched
+    print(f"{observed.match}: {len(reads)} sure OCR reads, {len(wrong)} disagree (recording offset {offset:.2f} s)")
+    assert not wrong, wrong[:20]
