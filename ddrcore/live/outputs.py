@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..base.errors import DdrError
 from ..base.scores import Leader, Score, leader_of, margin_of
-from ..capture.game.upload import song_scores
+from ..capture.game.upload import UPLOAD_FOLDER, song_scores
 from ..read.parse import format_score, plain_score
 from ..read.profiles import load_profile
 from ..show.chart import draw_chart, write_chart
@@ -91,13 +91,18 @@ class SongOutputs:
                 ended = replace(ended, scores_from="game file")
             if self._pending is not None:
                 message = self._log_pending(config, waited=True)
-            self._pending = (ended, time.monotonic() + (UPLOAD_WAIT_S if self.saves and config.log_dir else 0.0))
+            waits = config.log_dir and any((save / UPLOAD_FOLDER).is_dir() for save in self.saves)
+            self._pending = (ended, time.monotonic() + (UPLOAD_WAIT_S if waits else 0.0))
             message = self._log_pending(config) or message
         try:
             self._draw_chart(config, force=ended is not None)
         except DdrError as exc:
             self._chart_problem = str(exc)
         return message
+
+    def close(self, config: LiveConfig) -> str:
+        """The reader stops: a song still waiting for its Upload XML is logged now."""
+        return self._log_pending(config, waited=True)
 
     def _log_pending(self, config: LiveConfig, waited: bool = False) -> str:
         """Log the finished song once its Upload XML is there, or its wait is over (``waited``:

@@ -171,6 +171,7 @@ class LiveReader:
                 self._wake.wait(max(0.0, delay_s - (time.monotonic() - started)))
                 self._wake.clear()
         finally:
+            work.outputs.close(self._wanted)
             work.close()
 
     def _take_requests(self) -> None:
@@ -234,7 +235,8 @@ class LiveReader:
             log.exception("obs-ddr reader failed")
             work.forget(exc)
             problem = f"internal error: {exc!r} (see the log)"
-        return self._failed(work, config, frame, problem)
+        fallback = work.fallback_words(config)
+        return self._failed(work, config, frame, f"{fallback}, which fails too: {problem}" if fallback else problem)
 
     def _from_game(self, work: _Work, config: LiveConfig) -> float | None:
         """A step on the game file; how long to wait before the next, or None when it failed
@@ -248,7 +250,8 @@ class LiveReader:
             if config.ocr_fallback:
                 return None
             work.count_failure()
-            return self._failed(work, config, None, work.game_problem)
+            # Looking at a file costs next to nothing: look again as often as while it works.
+            return min(self._failed(work, config, None, work.game_problem), GAME_POLL_S)
         except Exception as exc:  # a bug must not kill the worker: report it and keep trying
             log.exception("obs-ddr game file reader failed")
             return self._failed(work, config, None, f"internal error: {exc!r} (see the log)")
@@ -282,6 +285,8 @@ class LiveReader:
             self._preview_to = None
             message = f"Read now: {problem}"
         kept = self._status.lead if work.erring_for() < KEEP_THROUGH_ERRORS_S else LeadState()
+        if kept.leader is not None and work.scores_stale(config):
+            kept = kept.without_numbers()  # the leader may be kept through a hiccup, old numbers not
         lead = replace(kept, fresh=False)
         self._publish(
             LiveStatus(lead, self._status.match, problem=problem, engine=self._status.engine, message=message)
@@ -396,6 +401,14 @@ class _Work:
             self._game, self._game_for = GameFeed(path, wanted[1]), wanted
             self.outputs.saves = (path.parent,)
         return self._game
+
+    def scores_stale(self, config: LiveConfig) -> bool:
+        """Whether a score the tracker holds was last read more than ``stale_ms`` ago."""
+        if self.tracker is None:
+            return False
+        now, stale_s = time.monotonic(), config.read.stale_ms / 1000
+        state = self.tracker.state
+        return any(p.score is not None and now - p.score_time_s > stale_s for p in (state.p1, state.p2))
 
     def fallback_words(self, config: LiveConfig) -> str:
         """While the picture is read in place of a failing game file: that, in words."""

@@ -23,7 +23,8 @@ class GameFeed:
         self._changed_at = 0.0
 
     def poll(self) -> tuple[float, GameState]:
-        """(when it was read, on time.monotonic's clock; the game's state)."""
+        """(when this state was first seen, on time.monotonic's clock; the game's state): a
+        state read again is as old as its first sighting, as a score is as old as its read."""
         now = time.monotonic()
         try:
             text = self.path.read_text(encoding="utf-8")
@@ -45,4 +46,4 @@ class GameFeed:
                 f"game file {self.path} has not changed for {now - self._changed_at:.0f} s during a song: "
                 "the game is closed or stuck"
             )
-        return now, state
+        return self._changed_at, state
