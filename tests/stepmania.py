@@ -64,6 +64,8 @@ class FileWatch:
 
     states: list[tuple[float, GameState]] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    # The file's text at each state (written beside the recording, to look into a failure).
+    texts: list[str] = field(default_factory=list)
 
 
 def _watch(path: Path, watch: FileWatch, stop: threading.Event) -> None:
@@ -77,6 +79,7 @@ def _watch(path: Path, watch: FileWatch, stop: threading.Event) -> None:
             last = text
             try:
                 watch.states.append((time.monotonic(), parse_state(text)))
+                watch.texts.append(text)
             except GameFileError as exc:
                 watch.unreadable.append(str(exc))
         stop.wait(WATCH_EVERY_S)

@@ -95,7 +95,19 @@ _SCATTERED_INK = 0.35
 # is part of a lost digit: the largest separator, StepMania's comma, is 0.44 by 0.32.
 _LOST_PIECE = (0.5, 0.4)
 
+# Art over the digits (InkRule.art_over_digits): pixels this saturated and bright are no ink
+# of a white or grey score; this many of them (of a digit's height squared: an arrow's tip
+# over a digit's top) on the digits' line, widened by a digit on each side (a leading digit
+# under an arrow), hide strokes: "10.86" read "0.86", "25.78" read "25.18"
+# (tests/capture/test_simply_love.py, the real game).
+_ART_MIN_SATURATION = 150
+_ART_MIN_VALUE = 100
+_ART_OF_DIGIT_AREA = 0.03
+# The decimal point lies between the digits it separates, give or take this share of a digit's height.
+_POINT_SLACK_OF_HEIGHT = 0.15
 RUN_TOGETHER = "digits run together"
+ART_OVER_DIGITS = "art over the digits (a note passing): some may be hidden"
+MISPLACED_POINT = "no decimal point where the game puts it (a digit hidden?)"
 UNEXPLAINED_INK = "ink on the digits' line that no digit explains"
 
 
@@ -121,6 +133,8 @@ class Glyphs:
     # Whether the region holds a row of digits, read or not: False when there is no ink of
     # the score's kind, or ink that is laid out like no score (a menu, a results screen).
     digits_there: bool = True
+    # The digits' line in the mask's pixels: left, top, right, bottom (empty without glyphs).
+    line: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 def crop(frame: Image, region: Region) -> Image:
@@ -173,13 +187,19 @@ def _otsu_ink(value: Image) -> Image:
 
 
 def segment(
-    mask: Image, max_digits: int, bold_font: bool = False, scale: float = 1.0, widest_digit: float = 0.0
+    mask: Image,
+    max_digits: int,
+    bold_font: bool = False,
+    scale: float = 1.0,
+    widest_digit: float = 0.0,
+    decimals: int = 0,
 ) -> Glyphs:
     """Cut an ink mask into digit glyphs and check they are laid out like a number.
 
     ``scale``: the mask's size over the captured crop's (see :func:`working_size`).
     ``widest_digit``: the width over the height of the font's widest digit, where it is known
-    (:attr:`Profile.widest_digit`); a glyph much wider is two run together.
+    (:attr:`Profile.widest_digit`); a glyph much wider is two run together. ``decimals``: the
+    score's decimals, whose point must be where the game puts it.
     """
     # 16-bit labels: score crops are far below 65,536 components, and OpenCV labels them twice as fast.
     _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_16U, cv2.CCL_DEFAULT)
@@ -214,8 +234,7 @@ def segment(
             ink = sum(areas[i] for i in members)
         pieces.append((glyph, (x, y, w, h), ink))
     pieces = _cut_hanging_commas(_split_touching(pieces))
-    if widest_digit:
-        pieces = [_without_point(piece, widest_digit) for piece in pieces]
+    pieces, points = _without_points(pieces, widest_digit)
     digit_height = int(median([b[3] for _, b, _ in pieces]))
     boxes = [b for _, b, _ in pieces]
     problem = _layout_problem(boxes, digit_height, max_digits, widest_digit)
@@ -225,6 +244,8 @@ def segment(
     problem = problem or _broken_glyph(boxes, short, digit_height, mask.shape)
     glyph_ink = sum(ink for _, _, ink in pieces)
     problem = problem or _unexplained_ink(mask if cleared is None else cleared, boxes, digit_height, glyph_ink)
+    if not problem and decimals:
+        problem = _point_problem(boxes, short, points, digit_height, decimals)
     if not problem and any(_touches_edge(box, width, height) for box in boxes):
         # A cut "8" reads as a clear "1", and so does a stroke of background reaching into an
         # empty region; a region holds its digits with room on every side.
@@ -237,6 +258,7 @@ def segment(
     if not problem and source_height < MIN_DIGIT_PX:
         problem = f"digits {source_height:.0f} px high, too small to read surely"
     images = tuple(glyph for glyph, _, _ in pieces)
+    top, bottom = min(y for _, y, _, _ in boxes), max(y + h for _, y, _, h in boxes)
     return Glyphs(
         images=images,
         digit_height=digit_height,
@@ -244,7 +266,57 @@ def segment(
         problem=problem,
         bold_font=bold_font,
         digits_there=digits_there,
+        line=(boxes[0][0], top, boxes[-1][0] + boxes[-1][2], bottom),
     )
+
+
+def art_over_digits(crop_bgr: Image, glyphs: Glyphs, scale: float) -> str:
+    """Whether coloured art lies on the digits' line or a digit's width beside it (see
+    _ART_MIN_SATURATION): "" when it does not, else why the read is refused."""
+    left, top, right, bottom = (round(v / scale) for v in glyphs.line)
+    if right <= left:
+        return ""
+    reach = round(glyphs.digit_height / scale)
+    height, width = crop_bgr.shape[:2]
+    x0, x1 = max(0, left - reach), min(width, right + reach)
+    line = crop_bgr[max(0, top) : min(height, bottom), x0:x1]
+    if line.size == 0:
+        return ""
+    hsv = cv2.cvtColor(line, cv2.COLOR_BGR2HSV)
+    coloured = cv2.countNonZero(cv2.inRange(hsv, (0, _ART_MIN_SATURATION, _ART_MIN_VALUE), (255, 255, 255)))
+    return ART_OVER_DIGITS if coloured > _ART_OF_DIGIT_AREA * reach * reach else ""
+
+
+def _without_points(pieces: list[_Piece], widest_digit: float) -> tuple[list[_Piece], list[float]]:
+    """The pieces with decimal points joined to digits cut off (where the font is known),
+    and where those points were."""
+    if not widest_digit:
+        return pieces, []
+    cut = [_without_point(piece, widest_digit) for piece in pieces]
+    points = [_cut_point(old[1], new[1]) for old, new in zip(pieces, cut, strict=True) if old[1] != new[1]]
+    return cut, points
+
+
+def _cut_point(before: _Box, after: _Box) -> float:
+    """Where the point cut off a glyph by _without_point was: the middle of the cut columns."""
+    x, _, w, _ = before
+    nx, _, nw, _ = after
+    return (x + nx) / 2 if nx > x else (nx + nw + x + w) / 2
+
+
+def _point_problem(boxes: list[_Box], short: list[_Box], cut: list[float], height: int, decimals: int) -> str:
+    """Whether the decimal point is missing from between the digits it must separate (the
+    last ``decimals`` from the rest), or there is another: a digit hidden under art or lost
+    would shift the point ("24.7" with its last digit covered read as "2.47")."""
+    if len(boxes) <= decimals:
+        return MISPLACED_POINT
+    baseline = float(median([y + h for _, y, _, h in boxes]))
+    low = [x + w / 2 for x, y, w, h in short if y >= baseline - _POINT_OF_HEIGHT * height - 1]
+    found = [p for p in [*low, *cut] if boxes[0][0] < p < boxes[-1][0] + boxes[-1][2]]
+    slack = _POINT_SLACK_OF_HEIGHT * height
+    before, after = boxes[-decimals - 1], boxes[-decimals]
+    between = before[0] + before[2] - slack <= (found[0] if found else -1.0) <= after[0] + slack
+    return "" if len(found) == 1 and between else MISPLACED_POINT
 
 
 def with_blur(glyphs: Glyphs, crop_bgr: Image) -> Glyphs:

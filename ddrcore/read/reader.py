@@ -9,7 +9,7 @@ from ..base.scores import Leader, Score, leader_of, margin_of
 from ..capture.base import Image
 from .engines.base import OcrEngine
 from .parse import parse_score
-from .preprocess import blur_problem, crop, score_ink, segment, with_blur
+from .preprocess import art_over_digits, blur_problem, crop, score_ink, segment, with_blur
 from .profiles import Player, Profile
 
 # What an unsure read says when the engine gives no reason of its own.
@@ -106,9 +106,12 @@ class ScoreReader:
         profile = self.profile
         mask = score_ink(pixels, profile.ink)
         scale = mask.shape[0] / region.h
-        glyphs = segment(mask, profile.format.max_digits, profile.ink.bold_font, scale, self._widest_digit)
+        fmt = profile.format
+        glyphs = segment(mask, fmt.max_digits, profile.ink.bold_font, scale, self._widest_digit, fmt.decimals)
         glyphs = with_blur(glyphs, pixels)
         problem = glyphs.problem or blur_problem(glyphs)
+        if not problem and profile.ink.art_over_digits:
+            problem = art_over_digits(pixels, glyphs, scale)
         if problem:
             return ScoreRead(None, "", 0.0, problem, glyphs.digits_there)
         read = self.engine.read_digits(glyphs)

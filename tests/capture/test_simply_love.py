@@ -13,6 +13,7 @@ obs_ddr.py with *Scores from: game file*, and the screen is recorded. Then:
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import statistics
 import time
@@ -42,9 +43,13 @@ LOOK_S = 0.05
 # A clinch reaches the text within one write of the module (0.1 s; slower while the game,
 # OBS and the recording share 2 cores) and a look.
 CLINCH_S = 0.5
-# OCR and the file are compared across this much timing uncertainty: a write (0.1 s), the
-# recording's frame times, and the look.
-AGREE_WINDOW_S = 0.4
+# OCR and the file are compared across this much timing uncertainty: a write (0.1 s) and the
+# recording's frames drifting within a stretch (a read 0.40 s early was seen).
+AGREE_WINDOW_S = 0.5
+# The recording's offset from the file's clock is found for each stretch this long.
+ALIGN_OVER_S = 10.0
+# A stream's frame rate: OBS runs the script's timer once a frame.
+OBS_FPS = 30
 MATCHES = {
     "obs29": Match("StepMania 5/Goin' Under", "Medium", "Easy"),
     "obs32": Match("StepMania 5/MechaTribe Assault", "Easy", "Challenge"),
@@ -96,7 +101,7 @@ def observed(request: pytest.FixtureRequest, game: Game, tmp_path_factory: pytes
     texts: list[tuple[float, str]] = []
     with (
         virtual_display() as display,
-        obs_with_scenes(obs, display, folder, settings) as (client, log_path, _),
+        obs_with_scenes(obs, display, folder, settings, fps=OBS_FPS) as (client, log_path, _),
     ):
         time.sleep(3)  # the script loads with the scene collection
         with virtual_display(1280, 720) as game_display, playing(game, match, game_display, video) as played:
@@ -105,7 +110,10 @@ def observed(request: pytest.FixtureRequest, game: Game, tmp_path_factory: pytes
                 time.sleep(LOOK_S)
         texts.append((time.monotonic(), _text(client)))
         obs_log = log_path.read_text(errors="replace")
-    uploads = sorted(set((game.save / "Upload").glob("*.xml")) - uploads_before)
+    with (folder / "states.jsonl").open("w", encoding="utf-8") as out:
+        for (seen, _), text in zip(played.watch.states, played.watch.texts, strict=True):
+            out.write(json.dumps({"seen": seen - played.launched, "state": json.loads(text)}) + "\n")
+        uploads = sorted(set((game.save / "Upload").glob("*.xml")) - uploads_before)
     assert len(uploads) == 1, uploads
     return Observed(match, played, texts, video, read_upload(uploads[0]), obs_log)
 
@@ -227,10 +235,28 @@ def test_ocr_agrees_with_the_file_on_every_sure_read(observed: Observed) -> None
         index = 0 if key == "p1" else 1
         return any(abs(t - at) <= AGREE_WINDOW_S and scores[index] == value for t, scores in timeline)
 
-    # The recording starts with play.sh; how long its ffmpeg took to start is found by trying.
-    offsets = [observed.played.launched + step / 20 for step in range(-10, 61)]
-    best = max(offsets, key=lambda o: sum(agrees(o + v, k, x) for v, k, x in reads[::10]))
-    wrong = [(round(v, 2), k, x) for v, k, x in reads if not agrees(best + v, k, x)]
-    offset = best - observed.played.launched
-    print(f"{observed.match}: {len(reads)} sure OCR reads, {len(wrong)} disagree (recording offset {offset:.2f} s)")
-    assert not wrong, wrong[:20]
+    # The recording starts with play.sh, after its ffmpeg has started, and under load its frames
+    # drift from the clock: where each stretch of it lies is found by trying offsets.
+    candidates = [observed.played.launched + step / 20 for step in range(-10, 61)]
+
+    def offset_near(video_s: float) -> float:
+        near = [(v, k, x) for v, k, x in reads if abs(v - video_s) <= ALIGN_OVER_S][::5]
+        return max(candidates, key=lambda o: sum(agrees(o + v, k, x) for v, k, x in near))
+
+    offsets = {stretch: offset_near(stretch * ALIGN_OVER_S) for stretch in range(int(reads[-1][0] / ALIGN_OVER_S) + 2)}
+    wrong = []
+    for v, key, value in reads:
+        offset = offsets[round(v / ALIGN_OVER_S)]
+        if not agrees(offset + v, key, value):
+            index = 0 if key == "p1" else 1
+            near = [(round(t - offset - v, 2), scores[index]) for t, scores in timeline if abs(t - offset - v) <= 1.0]
+            wrong.append(f"{v:.2f} s {key} read {value}; the file: {_runs(near)}")
+    drift = [round(o - observed.played.launched, 2) for o in offsets.values()]
+    print(f"{observed.match}: {len(reads)} sure OCR reads, {len(wrong)} disagree; recording offsets {drift} s")
+    assert not wrong, "\n".join(wrong[:20])
+
+
+def _runs(values: list[tuple[float, float | None]]) -> str:
+    """(time, value) pairs as runs of one value: '1.21 from -0.93, 1.25 from 0.41'."""
+    runs = [(t, v) for i, (t, v) in enumerate(values) if i == 0 or values[i - 1][1] != v]
+    return ", ".join(f"{v} from {t:+.2f}" for t, v in runs)

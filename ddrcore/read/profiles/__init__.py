@@ -48,6 +48,9 @@ class InkRule:
     v_min: int
     s_max: int
     bold_font: bool = False
+    # The game draws coloured art over its score at times (Simply Love's arrows scroll across
+    # it): a read with strongly coloured ink on or beside the digits' line is refused.
+    art_over_digits: bool = False
 
 
 @dataclass(frozen=True, slots=True)
