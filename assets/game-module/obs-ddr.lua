@@ -1,10 +1,11 @@
 -- obs-ddr: exact scores for OBS, written by the game itself.
 --
 -- A Simply Love module (Themes/Simply Love/Modules/obs-ddr.lua; `python -m ddrcore
--- game-module install` puts it there). During gameplay it writes Save/obs-ddr.json about
--- ten times a second, and once on each other screen: both players' dance points (actual, so
--- far, whole chart), judgments, the song and charts, the screen, a sequence number and the
--- game's clock. obs-ddr's script or `ddrcore watch --game-file` reads it.
+-- game-module install` puts it there). During gameplay it writes Save/obs-ddr.json after each
+-- judgment and at least ten times a second, and once on each other screen: both players'
+-- dance points (actual, so far, whole chart), judgments, the song and charts, the screen, a
+-- sequence number and the game's clock. obs-ddr's script or `ddrcore watch --game-file`
+-- reads it.
 --
 -- Works on ITGmania and on StepMania 5.1 with Simply Love 5.x. Writes the JSON itself
 -- (JsonEncode exists only in ITGmania). Defines no globals.
@@ -142,20 +143,42 @@ end
 
 local t = {}
 
-t["ScreenGameplay"] = Def.Actor {
-	ModuleCommand = function(self)
-		ex_scores = {}
-		self:stoptweening():queuecommand("Tick")
-	end,
-	TickCommand = function(self)
-		local top = SCREENMAN:GetTopScreen()
-		if top == nil or top:GetName() ~= "ScreenGameplay" then return end
-		write("ScreenGameplay")
-		self:sleep(PERIOD):queuecommand("Tick")
-	end,
-	ExCountsChangedMessageCommand = function(self, params)
-		if params and params.Player and params.ExScore then ex_scores[params.Player] = params.ExScore end
-	end,
+local function in_gameplay()
+	local top = SCREENMAN:GetTopScreen()
+	return top ~= nil and top:GetName() == "ScreenGameplay"
+end
+
+-- A judgment changes a score: the file follows at the next frame (the score on screen is
+-- redrawn then too), so it holds every score the game shows.
+local judged = false
+
+t["ScreenGameplay"] = Def.ActorFrame {
+	Def.Actor {
+		ModuleCommand = function(self)
+			ex_scores = {}
+			self:stoptweening():queuecommand("Tick")
+		end,
+		TickCommand = function(self)
+			if not in_gameplay() then return end
+			write("ScreenGameplay")
+			self:sleep(PERIOD):queuecommand("Tick")
+		end,
+		ExCountsChangedMessageCommand = function(self, params)
+			if params and params.Player and params.ExScore then ex_scores[params.Player] = params.ExScore end
+		end,
+	},
+	Def.Actor {
+		JudgmentMessageCommand = function(self)
+			if not judged then
+				judged = true
+				self:queuecommand("Judged")
+			end
+		end,
+		JudgedCommand = function(self)
+			judged = false
+			if in_gameplay() then write("ScreenGameplay") end
+		end,
+	},
 }
 
 for _, name in ipairs({ "ScreenEvaluationStage", "ScreenEvaluationNormal", "ScreenEvaluationSummary",
