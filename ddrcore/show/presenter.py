@@ -10,9 +10,9 @@ thread that applies the results.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from ..base.scores import Leader
+from ..base.scores import Leader, leader_of
 from ..read.profiles import ScoreFormat
 from ..track.momentum import MatchStats
 from ..track.override import Action, Override, describe, in_force, press
@@ -37,6 +37,17 @@ class _OverrideCell:
     override: Override | None = None
     revision: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _clinched_now(lead: LeadState, stats: MatchStats) -> LeadState:
+    """A leader who has clinched the song (scores from the game) is named at once: the hold
+    keeps a lead from flapping, and a clinched lead can never change again."""
+    outlook = stats.outlook
+    if outlook is None or outlook.clinched is None or lead.stale or lead.leader == outlook.clinched:
+        return lead
+    if leader_of(lead.p1, lead.p2) != outlook.clinched:
+        return lead  # the scores held do not show it yet (a read behind)
+    return replace(lead, leader=outlook.clinched)
 
 
 class Presenter:
@@ -78,6 +89,7 @@ class Presenter:
         if current is not None and current.leader is not None:
             text = forced_text(current.leader, lead, self.format, self.wording, stats) if self.texts_ok else None
             return Showing(text, current.leader)
+        lead = _clinched_now(lead, stats)
         # While another leader is pending, the scores already contradict the one still named:
         # it is named without numbers (kept through the hold, numbers would go stale).
         shown = lead if lead.settled else lead.without_numbers()
