@@ -22,6 +22,9 @@ local RADAR = { taps = "TapsAndHolds", holds = "Holds", rolls = "Rolls", mines =
 
 local seq = 0
 local ex_scores = {}
+-- Mines that passed unhit, per player: the engine's stage stats leave them out, and without
+-- them no one can tell which mines are still to come.
+local avoided = {}
 
 -- JSON for StepMania 5.1's Lua (no JsonEncode there): tables with string keys, strings,
 -- numbers, booleans.
@@ -100,6 +103,7 @@ local function player(pn, stats)
 		p.judgments = {}
 		for _, name in ipairs(TAPS) do p.judgments[name] = pss:GetTapNoteScores("TapNoteScore_" .. name) end
 		for _, name in ipairs(HOLDS) do p.judgments[name] = pss:GetHoldNoteScores("HoldNoteScore_" .. name) end
+		p.judgments.AvoidMine = math.max(p.judgments.AvoidMine or 0, avoided[pn] or 0)
 	end
 	local ps = GAMESTATE:GetPlayerState(pn)
 	local position = ps and call(ps, "GetSongPosition")
@@ -156,6 +160,7 @@ t["ScreenGameplay"] = Def.ActorFrame {
 	Def.Actor {
 		ModuleCommand = function(self)
 			ex_scores = {}
+			avoided = {}
 			self:stoptweening():queuecommand("Tick")
 		end,
 		TickCommand = function(self)
@@ -168,7 +173,10 @@ t["ScreenGameplay"] = Def.ActorFrame {
 		end,
 	},
 	Def.Actor {
-		JudgmentMessageCommand = function(self)
+		JudgmentMessageCommand = function(self, params)
+			if params and params.Player and params.TapNoteScore == "TapNoteScore_AvoidMine" then
+				avoided[params.Player] = (avoided[params.Player] or 0) + 1
+			end
 			if not judged then
 				judged = true
 				self:queuecommand("Judged")

@@ -95,13 +95,13 @@ _SCATTERED_INK = 0.35
 # is part of a lost digit: the largest separator, StepMania's comma, is 0.44 by 0.32.
 _LOST_PIECE = (0.5, 0.4)
 
-# Art over the digits (InkRule.art_over_digits): pixels this saturated and bright are no ink
-# of a white or grey score; this many of them (of a digit's height squared: an arrow's tip
-# over a digit's top) on the digits' line, widened by a digit on each side (a leading digit
-# under an arrow), hide strokes: "10.86" read "0.86", "25.78" read "25.18"
-# (tests/capture/test_simply_love.py, the real game).
-_ART_MIN_SATURATION = 150
-_ART_MIN_VALUE = 100
+# Art over the digits (InkRule.art_over_digits): pixels more saturated than any ink of a white
+# or grey score and brighter than the dark bar behind it (a dark blue arrow's edge is V 41-69);
+# this many of them (of a digit's height squared: an arrow's tip over a digit's top) on the
+# digits' line, widened by a digit on each side (a leading digit under an arrow), hide strokes:
+# "10.86" read "0.86", "25.78" "25.18", "64.78" "64.76" (tests/capture/test_simply_love.py).
+_ART_MIN_SATURATION = 90
+_ART_MIN_VALUE = 40
 _ART_OF_DIGIT_AREA = 0.03
 # The decimal point lies between the digits it separates, give or take this share of a digit's height.
 _POINT_SLACK_OF_HEIGHT = 0.15
