@@ -112,9 +112,13 @@ local function player(pn, stats)
 	return p
 end
 
+-- How long the last write took the game, in ms (in the file: what the module costs a frame).
+local last_cost_ms = 0
+
 local function write(screen)
+	local started = GetTimeSinceStart()
 	seq = seq + 1
-	local state = { format = FORMAT, seq = seq, time = GetTimeSinceStart(), screen = screen, players = {} }
+	local state = { format = FORMAT, seq = seq, time = started, screen = screen, players = {}, cost_ms = last_cost_ms }
 	local song = GAMESTATE:GetCurrentSong()
 	if song ~= nil then
 		state.song = {
@@ -138,6 +142,7 @@ local function write(screen)
 		Trace("obs-ddr: cannot write " .. FILE .. ": " .. tostring(f:GetError()))
 	end
 	f:destroy()
+	last_cost_ms = (GetTimeSinceStart() - started) * 1000
 end
 
 local function on_screen(self)

@@ -91,7 +91,10 @@ class SongOutputs:
                 ended = replace(ended, scores_from="game file")
             if self._pending is not None:
                 message = self._log_pending(config, waited=True)
-            waits = config.log_dir and any((save / UPLOAD_FOLDER).is_dir() for save in self.saves)
+            # The game's own Save folder (scores from the game) gets its Upload folder at the
+            # first song's end; elsewhere only a folder that has one is waited for.
+            has_uploads = any((save / UPLOAD_FOLDER).is_dir() for save in self.saves)
+            waits = config.log_dir and self.saves and (config.game_file or has_uploads)
             self._pending = (ended, time.monotonic() + (UPLOAD_WAIT_S if waits else 0.0))
             message = self._log_pending(config) or message
         try:

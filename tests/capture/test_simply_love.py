@@ -12,6 +12,7 @@ obs_ddr.py with *Scores from: game file*, and the screen is recorded. Then:
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import re
@@ -51,6 +52,8 @@ CLINCH_S = 0.5
 AGREE_WINDOW_S = 1.0
 # A stream's frame rate: OBS runs the script's timer once a frame.
 OBS_FPS = 30
+# A write must cost the game a small part of a 60 fps frame (16.7 ms).
+WRITE_COST_LIMIT_MS = 1.0
 MATCHES = {
     "obs29": Match("StepMania 5/Goin' Under", "Medium", "Easy"),
     "obs32": Match("StepMania 5/MechaTribe Assault", "Easy", "Challenge"),
@@ -70,6 +73,7 @@ class Observed:
     video: Path
     upload: list[UploadScore]
     obs_log: str
+    song_log: str
 
     @property
     def states(self) -> list[tuple[float, GameState]]:
@@ -98,6 +102,7 @@ def observed(request: pytest.FixtureRequest, game: Game, tmp_path_factory: pytes
         "scores_from": "game", "game_file": str(game.game_file), "hold_ms": int(HOLD_S * 1000),
         "interval_ms": 50, "text_source": "Leader", "text_format": TEXT_FORMAT, "clinched_text": CLINCHED_TEXT,
         "switch_scenes": True, "scene_p1": SCENES["p1"], "scene_p2": SCENES["p2"], "scene_tie": SCENES["tie"],
+        "log_dir": str(folder / "log"),
     }  # fmt: skip
     texts: list[tuple[float, str]] = []
     with (
@@ -116,7 +121,8 @@ def observed(request: pytest.FixtureRequest, game: Game, tmp_path_factory: pytes
             out.write(json.dumps({"seen": seen - played.launched, "state": json.loads(text)}) + "\n")
         uploads = sorted(set((game.save / "Upload").glob("*.xml")) - uploads_before)
     assert len(uploads) == 1, uploads
-    return Observed(match, played, texts, video, read_upload(uploads[0]), obs_log)
+    songs = (folder / "log" / "songs.csv").read_text(encoding="utf-8")
+    return Observed(match, played, texts, video, read_upload(uploads[0]), obs_log, songs)
 
 
 def _text(client: Any) -> str:
@@ -142,6 +148,17 @@ def test_the_file_ends_on_the_evaluation_screens_numbers(observed: Observed) -> 
         assert player.possible_now == player.possible  # every step judged
     last_play = observed.gameplay()[-1][1]
     assert last_play.scores() == final.scores() or last_play.scores() == (None, None)
+    costs = sorted(s.cost_ms for _, s in observed.gameplay() if s.cost_ms is not None)
+    print(f"each write cost the game {costs[len(costs) // 2]:.2f} ms (median), {costs[-1]:.2f} ms at most")
+    assert costs[len(costs) // 2] < WRITE_COST_LIMIT_MS
+    # The song log (the script's, in that real OBS) holds the engine's exact final scores.
+    rows = list(csv.DictReader(observed.song_log.splitlines()))
+    assert len(rows) == 1, rows
+    row = rows[0]
+    assert (float(row["p1"]), float(row["p2"])) == (upload[0].percent, upload[1].percent), row
+    winner = leader_of(upload[0].percent, upload[1].percent)
+    assert row["scores_from"] == "Upload XML" and row["winner"] == winner
+    assert row["clinched_by"] == (winner if winner != "tie" else "") and float(row["clinched_after_s"] or 0) >= 0
 
 
 def test_predictions_bracket_the_final_score_and_clinch_only_for_the_winner(observed: Observed) -> None:

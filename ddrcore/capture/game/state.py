@@ -71,6 +71,8 @@ class GameState:
     artist: str = ""
     length_s: float | None = None
     weights: dict[str, int] = field(default_factory=dict)
+    # What the module's previous write cost the game, in ms.
+    cost_ms: float | None = None
 
     @property
     def playing(self) -> bool:
@@ -112,6 +114,7 @@ def parse_state(text: str) -> GameState:
             artist=str(song.get("artist", "")),
             length_s=_number(song.get("length")),
             weights={str(k): int(v) for k, v in (data.get("weights") or {}).items()},
+            cost_ms=_number(data.get("cost_ms")),
         )
     except (TypeError, ValueError, AttributeError) as exc:
         raise GameFileError(f"the game file has a malformed value ({exc})") from None
