@@ -95,9 +95,11 @@ def test_the_reader_follows_the_file_and_says_when_it_stops(tmp_path: Path) -> N
         back = _statuses(reader, 1.0)
         assert back[-1].problem == "" and back[-1].lead.p1 == 100.0
         writer.screen = "ScreenEvaluationStage"  # the song ends: its row has the outlook's clinch
-        time.sleep(2.0)
-        writer.done.set()
+        writer.write()
+        writer.done.set()  # written once, as the module writes a results screen
         thread.join()
+        ended = _statuses(reader, 1.5)
+        assert ended[-1].lead.leader is None and ended[-1].match.last_song is not None
     rows = list(csv.DictReader((tmp_path / "songs.csv").read_text(encoding="utf-8").splitlines()))
     assert len(rows) == 1 and rows[0]["winner"] == "p1" and rows[0]["scores_from"] == "game file"
     assert rows[0]["clinched_by"] == "p1" and float(rows[0]["clinched_after_s"]) > 0

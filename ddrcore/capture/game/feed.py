@@ -23,8 +23,9 @@ class GameFeed:
         self._changed_at = 0.0
 
     def poll(self) -> tuple[float, GameState]:
-        """(when this state was first seen, on time.monotonic's clock; the game's state): a
-        state read again is as old as its first sighting, as a score is as old as its read."""
+        """(when, on time.monotonic's clock; the game's state). A song's state read again is
+        as old as its first sighting, as a score is as old as its read; a menu or results
+        screen, written once, is now (the scores are gone from it for as long as it stays)."""
         now = time.monotonic()
         try:
             text = self.path.read_text(encoding="utf-8")
@@ -46,4 +47,4 @@ class GameFeed:
                 f"game file {self.path} has not changed for {now - self._changed_at:.0f} s during a song: "
                 "the game is closed or stuck"
             )
-        return self._changed_at, state
+        return (self._changed_at if state.playing else now), state
