@@ -41,11 +41,8 @@ end
 local function encode(value)
 	local kind = type(value)
 	if kind == "table" then
-		local keys = {}
-		for k in pairs(value) do keys[#keys + 1] = tostring(k) end
-		table.sort(keys)
 		local parts = {}
-		for _, k in ipairs(keys) do parts[#parts + 1] = quote(k) .. ":" .. encode(value[k]) end
+		for k, v in pairs(value) do parts[#parts + 1] = quote(k) .. ":" .. encode(v) end
 		return "{" .. table.concat(parts, ",") .. "}"
 	elseif kind == "string" then
 		return quote(value)
@@ -80,12 +77,13 @@ local function call(object, method, ...)
 	return nil
 end
 
-local function player(pn, stats)
-	local joined = GAMESTATE:IsPlayerEnabled(pn)
-	local p = { joined = joined }
-	if not joined then return p end
-	local profile = PROFILEMAN:GetProfile(pn)
-	p.name = call(profile, "GetDisplayName") or ""
+-- What stays the same through a song, as JSON members, worked out once as it starts: the
+-- song, the weights, each player's name and chart. Each write then adds only the scores.
+local fixed = nil
+
+local function fixed_player(pn)
+	if not GAMESTATE:IsPlayerEnabled(pn) then return nil end
+	local p = { joined = true, name = call(PROFILEMAN:GetProfile(pn), "GetDisplayName") or "" }
 	local steps = GAMESTATE:GetCurrentSteps(pn)
 	if steps ~= nil then
 		p.difficulty = ToEnumShortString(steps:GetDifficulty())
@@ -94,55 +92,79 @@ local function player(pn, stats)
 		p.notes = {}
 		for key, category in pairs(RADAR) do p.notes[key] = radar:GetValue("RadarCategory_" .. category) end
 	end
-	local pss = stats and stats:GetPlayerStageStats(pn)
-	if pss ~= nil then
-		p.actual = pss:GetActualDancePoints()
-		p.possible_now = pss:GetCurrentPossibleDancePoints()
-		p.possible = pss:GetPossibleDancePoints()
-		p.failed = pss:GetFailed()
-		p.judgments = {}
-		for _, name in ipairs(TAPS) do p.judgments[name] = pss:GetTapNoteScores("TapNoteScore_" .. name) end
-		for _, name in ipairs(HOLDS) do p.judgments[name] = pss:GetHoldNoteScores("HoldNoteScore_" .. name) end
-		p.judgments.AvoidMine = math.max(p.judgments.AvoidMine or 0, avoided[pn] or 0)
-	end
-	local ps = GAMESTATE:GetPlayerState(pn)
-	local position = ps and call(ps, "GetSongPosition")
-	p.position = position and call(position, "GetMusicSeconds")
-	p.ex = ex_scores[pn]
-	return p
+	return encode(p):sub(2, -2)
 end
 
--- How long the last write took the game, in ms (in the file: what the module costs a frame).
-local last_cost_ms = 0
-
-local function write(screen)
-	local started = GetTimeSinceStart()
-	seq = seq + 1
-	local state = { format = FORMAT, seq = seq, time = started, screen = screen, players = {}, cost_ms = last_cost_ms }
+local function fix_song()
+	fixed = { players = {} }
 	local song = GAMESTATE:GetCurrentSong()
 	if song ~= nil then
-		state.song = {
+		fixed.song = encode({
 			title = song:GetDisplayFullTitle(),
 			artist = song:GetDisplayArtist(),
 			length = call(song, "GetLastSecond") or call(song, "MusicLengthSeconds"),
-		}
+		})
 	end
-	if screen:find("Gameplay") or screen:find("Evaluation") then
+	fixed.weights = encode(weights())
+	for _, pn in ipairs({ PLAYER_1, PLAYER_2 }) do fixed.players[pn] = fixed_player(pn) end
+end
+
+local function scores(pn, stats)
+	local pss = stats and stats:GetPlayerStageStats(pn)
+	if pss == nil then return "" end
+	local judgments = {}
+	for _, name in ipairs(TAPS) do judgments[name] = pss:GetTapNoteScores("TapNoteScore_" .. name) end
+	for _, name in ipairs(HOLDS) do judgments[name] = pss:GetHoldNoteScores("HoldNoteScore_" .. name) end
+	judgments.AvoidMine = math.max(judgments.AvoidMine or 0, avoided[pn] or 0)
+	local ps = GAMESTATE:GetPlayerState(pn)
+	local position = ps and call(ps, "GetSongPosition")
+	return "," .. encode({
+		actual = pss:GetActualDancePoints(),
+		possible_now = pss:GetCurrentPossibleDancePoints(),
+		possible = pss:GetPossibleDancePoints(),
+		failed = pss:GetFailed(),
+		judgments = judgments,
+		position = position and call(position, "GetMusicSeconds"),
+		ex = ex_scores[pn],
+	}):sub(2, -2)
+end
+
+-- The game's CPU time for the last write, in ms (in the file: what the module costs a frame).
+local clock = (os ~= nil and os.clock) or GetTimeSinceStart
+local last_cost_ms = 0
+
+local function write(screen)
+	local started = clock()
+	seq = seq + 1
+	local head = { format = FORMAT, seq = seq, time = GetTimeSinceStart(), screen = screen, cost_ms = last_cost_ms }
+	local parts = { encode(head):sub(1, -2) }
+	local in_song = screen:find("Gameplay") or screen:find("Evaluation")
+	if in_song and fixed == nil then fix_song() end
+	if in_song then
 		local stats = STATSMAN:GetCurStageStats()
-		state.weights = weights()
+		local players = {}
 		for _, pn in ipairs({ PLAYER_1, PLAYER_2 }) do
-			state.players[ToEnumShortString(pn)] = player(pn, stats)
+			local known = fixed.players[pn]
+			local member = known and ("{" .. known .. scores(pn, stats) .. "}") or '{"joined":false}'
+			players[#players + 1] = quote(ToEnumShortString(pn)) .. ":" .. member
 		end
+		parts[#parts + 1] = ',"players":{' .. table.concat(players, ",") .. "}"
+		parts[#parts + 1] = ',"weights":' .. fixed.weights
+		if fixed.song then parts[#parts + 1] = ',"song":' .. fixed.song end
+	else
+		fixed = nil
+		parts[#parts + 1] = ',"players":{}'
 	end
+	parts[#parts + 1] = "}"
 	local f = RageFileUtil.CreateRageFile()
 	if f:Open(FILE, 2) then
-		f:Write(encode(state))
+		f:Write(table.concat(parts))
 		f:Close()
 	else
 		Trace("obs-ddr: cannot write " .. FILE .. ": " .. tostring(f:GetError()))
 	end
 	f:destroy()
-	last_cost_ms = (GetTimeSinceStart() - started) * 1000
+	last_cost_ms = (clock() - started) * 1000
 end
 
 local function on_screen(self)
@@ -166,6 +188,7 @@ t["ScreenGameplay"] = Def.ActorFrame {
 		ModuleCommand = function(self)
 			ex_scores = {}
 			avoided = {}
+			fixed = nil
 			self:stoptweening():queuecommand("Tick")
 		end,
 		TickCommand = function(self)
