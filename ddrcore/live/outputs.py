@@ -47,6 +47,8 @@ class SongOutputs:
         self._pending: tuple[SongResult, float] | None = None
         # Who clinched the song being played, and when (on the reads' clock).
         self._clinched: tuple[Leader, float] | None = None
+        # The latest predictions (scores from the game), for the chart's levels.
+        self._outlook: Outlook | None = None
 
     def configure(self, config: LiveConfig) -> None:
         """A new game or pace window: a new momentum (the chart and the log write as the game does)."""
@@ -69,6 +71,7 @@ class SongOutputs:
         (scores from the game), whose first clinch goes into the song's row."""
         if outlook is not None and outlook.clinched is not None and self._clinched is None:
             self._clinched = (outlook.clinched, t)
+        self._outlook = outlook
         message = self._finished(config, self.momentum.update(t, lead, time.time()))
         message = self._log_pending(config) or message
         stats = self.momentum.stats
@@ -167,7 +170,9 @@ class SongOutputs:
         if last is None or drawn == self._chart_drawn or (time.monotonic() < self._chart_due and not force):
             return
         fmt = self._format
-        picture = draw_chart(curve, chart.style, (plain_score(last.p1, fmt), plain_score(last.p2, fmt)))
+        outlook = self._outlook
+        ceilings = (outlook.p1.best, outlook.p2.best) if outlook is not None else None
+        picture = draw_chart(curve, chart.style, (plain_score(last.p1, fmt), plain_score(last.p2, fmt)), ceilings)
         write_chart(Path(chart.file), picture)
         self._chart_due, self._chart_drawn = time.monotonic() + CHART_EVERY_S, drawn
         self._chart_problem = ""

@@ -30,6 +30,8 @@ _BACKDROP_ALPHA = 170
 # The time axis spans at least this much, so a song's first seconds do not fill the width.
 _MIN_SPAN_S = 30.0
 _PAD = 10
+# The dashes of the most-still-possible levels.
+_DASH_PX = 6
 _TEXT_SCALE = 0.55
 _WHITE = (255, 255, 255)
 _GREY = (150, 150, 150)
@@ -51,8 +53,15 @@ def obs_colour(value: int) -> Bgr:
     return ((value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF)
 
 
-def draw_chart(curve: SongCurve, style: ChartStyle, describe: tuple[str, str] = ("", "")) -> Image:
-    """The chart of a song's ``curve`` as a BGRA picture; ``describe``: the two score texts to label."""
+def draw_chart(
+    curve: SongCurve,
+    style: ChartStyle,
+    describe: tuple[str, str] = ("", ""),
+    ceilings: tuple[float, float] | None = None,
+) -> Image:
+    """The chart of a song's ``curve`` as a BGRA picture; ``describe``: the two score texts to
+    label; ``ceilings``: each player's most still possible (scores from the game), drawn as a
+    dashed line of their colour at the chart's right end."""
     width, height = style.size
     picture = _backdrop(width, height).copy()
     colours: dict[str, Bgra] = {"p1": (*style.p1_colour, 255), "p2": (*style.p2_colour, 255)}
@@ -72,9 +81,12 @@ def draw_chart(curve: SongCurve, style: ChartStyle, describe: tuple[str, str] = 
     _text(picture, clock, width - _PAD - clock_w, 18, (*_GREY, 255))
     changes = np.frombuffer(curve.lead_changes, np.float64)
     _lead_changes(picture, changes, span, (scores_box[1], margin_box[1] + margin_box[3]))
-    top = max(float(p1.max()), float(p2.max()), 1e-9)
+    top = max(float(p1.max()), float(p2.max()), *(ceilings or ()), 1e-9)
     for values, key in ((p1, "p1"), (p2, "p2")):
         _line(picture, scores_box, times / span, values / top, colours[key])
+    if ceilings is not None:
+        for ceiling, key in zip(ceilings, ("p1", "p2"), strict=True):
+            _ceiling(picture, scores_box, float(times[-1]) / span, ceiling / top, colours[key])
     _margin(picture, margin_box, times / span, p1 - p2, colours)
     return picture
 
@@ -116,6 +128,15 @@ def _text(picture: Image, text: str, x: int, y: int, colour: tuple[int, ...]) ->
     cv2.putText(picture, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, _TEXT_SCALE, colour, 1, cv2.LINE_AA)
     (w, _), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, _TEXT_SCALE, 1)
     return x + w
+
+
+def _ceiling(picture: Image, box: tuple[int, int, int, int], now: float, level: float, colour: Bgra) -> None:
+    """A dashed level from now to the box's right edge: the most a player can still reach."""
+    x0, y0, w, h = box
+    y = round(y0 + (1 - min(max(level, 0.0), 1.0)) * (h - 1))
+    start = round(x0 + min(max(now, 0.0), 1.0) * (w - 1))
+    for x in range(start, x0 + w, 2 * _DASH_PX):
+        cv2.line(picture, (x, y), (min(x + _DASH_PX, x0 + w - 1), y), colour, 1, cv2.LINE_8)
 
 
 def _points(box: tuple[int, int, int, int], xs: np.ndarray, ys: np.ndarray) -> np.ndarray:

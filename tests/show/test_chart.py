@@ -33,3 +33,22 @@ def test_analyze_draws_its_chart_with_the_live_charts_renderer(tmp_path: Path) -
     # The marks are the song's lead changes: the count analyze's CSV gives.
     songs_changes = max(m.lead_changes for m in follow_momentum(states, "stepmania")[0])
     assert len(curve.lead_changes) == songs_changes >= 2
+
+
+def test_the_most_still_possible_is_a_dashed_level_at_the_right_end() -> None:
+    """Scores from the game: each player's most still possible is drawn in their colour, from
+    now to the chart's right end (a 20 s song fills two thirds of its 30 s axis)."""
+    from ddrcore.track.momentum import Sample, SongCurve
+
+    curve = SongCurve()
+    for second in range(21):
+        curve.add(Sample(float(second), second * 0.8, second * 0.7, "p1"))
+    style = ChartStyle()
+    ahead = slice(style.size[0] * 3 // 4, None)  # right of the song so far
+    plain = draw_chart(curve, style)[:, ahead, :3]
+    levels = draw_chart(curve, style, ceilings=(96.0, 82.0))[:, ahead, :3]
+    for picture, expected in ((plain, False), (levels, True)):
+        blue_rows = np.nonzero(np.all(picture == style.p1_colour, axis=2))[0]
+        red_rows = np.nonzero(np.all(picture == style.p2_colour, axis=2))[0]
+        assert bool(blue_rows.size and red_rows.size) == expected
+    assert np.median(blue_rows) < np.median(red_rows)  # 96 above 82
