@@ -118,3 +118,35 @@ def test_a_broken_file_is_one_line_and_the_picture_takes_over_when_asked(tmp_pat
         said = _statuses(reader, 0.5)
         # The picture is read instead (here: a monitor this machine lacks, which it says too).
         assert said and "not whole JSON" in said[-1].problem and "monitor 99" in said[-1].problem
+
+
+def test_watch_follows_the_game_file_found_by_itself(tmp_path: Path) -> None:
+    """``ddrcore watch --game-file auto`` on a second PC: the newest file in the usual places
+    under $HOME, one line per change of leader, and the idle state when the song is over."""
+    import os
+    import subprocess
+    import sys
+
+    from ddrcore.capture.game.places import FILE_NAME, user_folders
+
+    from ..conftest import ROOT
+
+    path = user_folders(tmp_path)[1] / "Save" / FILE_NAME  # StepMania 5.1's user folder
+    path.parent.mkdir(parents=True)
+    writer = ModuleWriter(path)
+    writer.write()
+    command = [sys.executable, "-m", "ddrcore", "watch", "--game-file", "auto", "--seconds", "4", "--hold-ms", "300"]
+    watcher = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, "HOME": str(tmp_path)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    thread = threading.Thread(target=writer.run, daemon=True)
+    thread.start()
+    time.sleep(3.0)
+    writer.screen = "ScreenEvaluationStage"
+    out, err = watcher.communicate(timeout=30)
+    writer.done.set()
+    thread.join()
+    assert watcher.returncode == 0, err.decode()
+    lines = out.decode().splitlines()
+    assert any("P1 leads by" in line for line in lines) and lines[-1].endswith("no leader"), lines
+    assert "Traceback" not in err.decode()
