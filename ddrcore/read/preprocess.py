@@ -95,14 +95,24 @@ _SCATTERED_INK = 0.35
 # is part of a lost digit: the largest separator, StepMania's comma, is 0.44 by 0.32.
 _LOST_PIECE = (0.5, 0.4)
 
-# Art over the digits (InkRule.art_over_digits): pixels more saturated than any ink of a white
-# or grey score and brighter than the dark bar behind it (a dark blue arrow's edge is V 41-69);
-# this many of them (of a digit's height squared: an arrow's tip over a digit's top) on the
-# digits' line, widened by a digit on each side (a leading digit under an arrow), hide strokes:
-# "10.86" read "0.86", "25.78" "25.18", "64.78" "64.76" (tests/capture/test_simply_love.py).
-_ART_MIN_SATURATION = 90
-_ART_MIN_VALUE = 40
+# Art over the digits (InkRule.art_over_digits): pixels this saturated and bright are no ink
+# of a white or grey score; this many of them (of a digit's height squared: an arrow's tip
+# over a digit's top) on the digits' line, widened by a digit on each side (a leading digit
+# under an arrow), hide strokes: "10.86" read "0.86", "25.78" "25.18" (the real game,
+# tests/capture/test_simply_love.py). Darker coloured pixels count too (a dark blue arrow's
+# edge, V 41-69: "64.78" read "64.76") where they lie farther from the ink than a drop shadow
+# (1-4 px, any dark colour, in tests/read/test_randomised.py) reaches.
+_ART_MIN_SATURATION = 150
+_ART_MIN_VALUE = 80
+_DARK_ART_MIN_SATURATION = 90
+_DARK_ART_MIN_VALUE = 40
 _ART_OF_DIGIT_AREA = 0.03
+_SHADOW_REACH_OF_HEIGHT = 0.45
+# A flat backdrop of any colour is no art: pixels within this of the region's median, where
+# this share of the region is (digits, outline and shadow can cover more than half of it;
+# an arrow's gradients and highlights keep it below).
+_BACKDROP_TOLERANCE = 40
+_BACKDROP_SHARE = 0.4
 # The decimal point lies between the digits it separates, give or take this share of a digit's height.
 _POINT_SLACK_OF_HEIGHT = 0.15
 RUN_TOGETHER = "digits run together"
@@ -270,9 +280,11 @@ def segment(
     )
 
 
-def art_over_digits(crop_bgr: Image, glyphs: Glyphs, scale: float) -> str:
-    """Whether coloured art lies on the digits' line or a digit's width beside it (see
-    _ART_MIN_SATURATION): "" when it does not, else why the read is refused."""
+def art_over_digits(crop_bgr: Image, glyphs: Glyphs, scale: float, rule: InkRule) -> str:
+    """Whether coloured art lies over the digits: bright, strongly coloured pixels on their line
+    or a digit's width beside it, or darker coloured ones (an arrow's edge) among the digits
+    themselves, unless they are the backdrop's colour. "" when none do, else why the read is
+    refused (see _ART_MIN_SATURATION)."""
     left, top, right, bottom = (round(v / scale) for v in glyphs.line)
     if right <= left:
         return ""
@@ -282,9 +294,24 @@ def art_over_digits(crop_bgr: Image, glyphs: Glyphs, scale: float) -> str:
     line = crop_bgr[max(0, top) : min(height, bottom), x0:x1]
     if line.size == 0:
         return ""
+    most = _ART_OF_DIGIT_AREA * reach * reach
     hsv = cv2.cvtColor(line, cv2.COLOR_BGR2HSV)
-    coloured = cv2.countNonZero(cv2.inRange(hsv, (0, _ART_MIN_SATURATION, _ART_MIN_VALUE), (255, 255, 255)))
-    return ART_OVER_DIGITS if coloured > _ART_OF_DIGIT_AREA * reach * reach else ""
+    bright = cv2.inRange(hsv, (0, _ART_MIN_SATURATION, _ART_MIN_VALUE), (255, 255, 255))
+    dark = cv2.inRange(hsv, (0, _DARK_ART_MIN_SATURATION, _DARK_ART_MIN_VALUE), (255, 255, 255))
+    if cv2.countNonZero(dark) <= most:  # bright art is dark art too
+        return ""
+    # A flat coloured backdrop behind the score is no art over it: the region's typical colour,
+    # where most of the region is that colour (arrows passing leave it far from uniform).
+    pixels = crop_bgr.reshape(-1, 3).astype(np.int16)
+    backdrop = np.median(pixels, axis=0).astype(np.int16)
+    if np.mean(np.abs(pixels - backdrop).max(axis=1) <= _BACKDROP_TOLERANCE) >= _BACKDROP_SHARE:
+        near = np.abs(line.astype(np.int16) - backdrop).max(axis=2) <= _BACKDROP_TOLERANCE
+        bright[near] = 0
+        dark[near] = 0
+    # Darker colour farther from the ink than a drop shadow reaches is art too.
+    from_ink = cv2.distanceTransform(cv2.bitwise_not(_bright_ink(hsv, rule)), cv2.DIST_L2, 3)
+    dark[from_ink <= _SHADOW_REACH_OF_HEIGHT * reach] = 0
+    return ART_OVER_DIGITS if max(cv2.countNonZero(bright), cv2.countNonZero(dark)) > most else ""
 
 
 def _without_points(pieces: list[_Piece], widest_digit: float) -> tuple[list[_Piece], list[float]]:

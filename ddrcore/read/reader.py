@@ -111,7 +111,7 @@ class ScoreReader:
         glyphs = with_blur(glyphs, pixels)
         problem = glyphs.problem or blur_problem(glyphs)
         if not problem and profile.ink.art_over_digits:
-            problem = art_over_digits(pixels, glyphs, scale)
+            problem = art_over_digits(pixels, glyphs, scale, profile.ink)
         if problem:
             return ScoreRead(None, "", 0.0, problem, glyphs.digits_there)
         read = self.engine.read_digits(glyphs)
