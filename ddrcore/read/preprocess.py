@@ -95,22 +95,20 @@ _SCATTERED_INK = 0.35
 # is part of a lost digit: the largest separator, StepMania's comma, is 0.44 by 0.32.
 _LOST_PIECE = (0.5, 0.4)
 
-# Art over the digits (InkRule.art_over_digits): pixels this saturated and bright are no ink
-# of a white or grey score; this many of them (of a digit's height squared: an arrow's tip
-# over a digit's top) on the digits' line, widened by a digit on each side (a leading digit
-# under an arrow), hide strokes: "10.86" read "0.86", "25.78" "25.18" (the real game,
-# tests/capture/test_simply_love.py). Darker coloured pixels count too (a dark blue arrow's
-# edge, V 41-69: "64.78" read "64.76") where they lie farther from the ink than a drop shadow
-# (1-4 px, any dark colour, in tests/read/test_randomised.py) reaches.
+# Art over the digits (InkRule.art_over_digits, the real game in tests/capture/test_simply_love.py):
+# coloured pixels this saturated and bright on the digits' line hide strokes ("10.86" read "0.86").
 _ART_MIN_SATURATION = 150
 _ART_MIN_VALUE = 80
+# Darker coloured ones too (a dark blue arrow's edge, V 41-69: "64.78" read "64.76"), where they
+# lie farther from the ink (of a digit's height) than a drop shadow reaches (test_randomised).
 _DARK_ART_MIN_SATURATION = 90
 _DARK_ART_MIN_VALUE = 40
-_ART_OF_DIGIT_AREA = 0.03
 _SHADOW_REACH_OF_HEIGHT = 0.45
+# This many such pixels (of a digit's height squared: an arrow's tip over a digit's top), on
+# the line widened by a digit each side (a leading digit hidden), refuse the read.
+_ART_OF_DIGIT_AREA = 0.03
 # A flat backdrop of any colour is no art: pixels within this of the region's median, where
-# this share of the region is (digits, outline and shadow can cover more than half of it;
-# an arrow's gradients and highlights keep it below).
+# this share of the region is (digits, outline and shadow can cover more than half of it).
 _BACKDROP_TOLERANCE = 40
 _BACKDROP_SHARE = 0.4
 # The decimal point lies between the digits it separates, give or take this share of a digit's height.
