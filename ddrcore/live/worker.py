@@ -285,7 +285,7 @@ class LiveReader:
             self._preview_to = None
             message = f"Read now: {problem}"
         kept = self._status.lead if work.erring_for() < KEEP_THROUGH_ERRORS_S else LeadState()
-        if kept.leader is not None and work.scores_stale(config):
+        if kept.leader is not None and work.tracker is not None and work.tracker.stale_at(time.monotonic()):
             kept = kept.without_numbers()  # the leader may be kept through a hiccup, old numbers not
         lead = replace(kept, fresh=False)
         self._publish(
@@ -401,14 +401,6 @@ class _Work:
             self._game, self._game_for = GameFeed(path, wanted[1]), wanted
             self.outputs.saves = (path.parent,)
         return self._game
-
-    def scores_stale(self, config: LiveConfig) -> bool:
-        """Whether a score the tracker holds was last read more than ``stale_ms`` ago."""
-        if self.tracker is None:
-            return False
-        now, stale_s = time.monotonic(), config.read.stale_ms / 1000
-        state = self.tracker.state
-        return any(p.score is not None and now - p.score_time_s > stale_s for p in (state.p1, state.p2))
 
     def fallback_words(self, config: LiveConfig) -> str:
         """While the picture is read in place of a failing game file: that, in words."""

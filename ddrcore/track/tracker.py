@@ -246,3 +246,7 @@ class Tracker:
     ) -> LeadState:
         self.state = track(self.state, time_s, p1, p2, self.rules, present)
         return self.state.lead
+
+    def stale_at(self, time_s: float) -> bool:
+        """Whether a score held was last read more than ``stale_s`` before ``time_s``."""
+        return _stale(self.state.p1, self.state.p2, time_s, self.rules)
