@@ -140,11 +140,9 @@ class SongOutputs:
         for save in self.saves:
             found = song_scores(save, song.started_at)
             if found is not None:
-                p1, p2 = found
-                if self._profile == "itg-percent":
-                    return p1.percent, p2.percent
-                if self._profile == "stepmania":
-                    return p1.score, p2.score
+                p1, p2 = (score.score_for(self._profile) for score in found)
+                if p1 is not None and p2 is not None:
+                    return p1, p2
         return None
 
     @property

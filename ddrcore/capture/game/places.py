@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ...base.errors import GameFileError
+from .upload import PROFILE_SCORES
 
 FILE_NAME = "obs-ddr.json"
 THEME = "Simply Love"
@@ -57,7 +58,7 @@ def save_folder(game_dir: Path, home: Path | None = None) -> Path:
 def local_saves(profile: str, home: Path | None = None) -> tuple[Path, ...]:
     """The Save folders on this machine whose Upload XML can give a finished song's exact
     scores, for the games that write one (StepMania's and ITG's profiles)."""
-    if profile not in ("stepmania", "itg-percent"):
+    if profile not in PROFILE_SCORES:
         return ()
     return tuple(folder / "Save" for folder in user_folders(home) if (folder / "Save" / "Upload").is_dir())
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from ...base.errors import GameFileError
 
 UPLOAD_FOLDER = "Upload"
+# The profiles whose score an Upload XML holds, and which of its numbers that score is.
+PROFILE_SCORES = {"itg-percent": "percent", "stepmania": "score"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,13 @@ class UploadScore:
     score: int  # the default theme's score
     judgments: dict[str, int]
     stage: str  # the stage's id: the players of one song share it
+
+    def score_for(self, profile: str) -> float | int | None:
+        """The score as ``profile`` reads it (None: a profile whose score is not recorded here)."""
+        field = PROFILE_SCORES.get(profile)
+        if field is None:
+            return None
+        return self.percent if field == "percent" else self.score
 
 
 def read_upload(path: Path) -> list[UploadScore]:
