@@ -92,3 +92,15 @@ def test_auto_finds_the_newest_file_and_says_where_it_looked(tmp_path: Path) -> 
     now = time.time()
     os.utime(older, (now - 60, now - 60))
     assert find_game_file(tmp_path) == newer
+
+
+def test_the_module_is_said_to_write_where_each_game_keeps_its_save_folder(tmp_path: Path) -> None:
+    """ITGmania's user folder for an ITGmania install (on Linux a dot folder, ~/.itgmania), and
+    beside the game when it runs portable."""
+    from ddrcore.capture.game.places import save_folder
+
+    assert save_folder(tmp_path / "ITGmania", tmp_path) == user_folders(tmp_path)[0] / "Save"
+    portable = tmp_path / "portable-game"
+    portable.mkdir()
+    (portable / "Portable.ini").write_text("", encoding="utf-8")
+    assert save_folder(portable, tmp_path) == portable / "Save"

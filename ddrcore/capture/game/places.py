@@ -47,12 +47,13 @@ def save_folder(game_dir: Path, home: Path | None = None) -> Path:
     in the user folder of the game it is (found by its name, or the first with a Save/)."""
     if (game_dir / "Portable.ini").exists() or (game_dir / "portable.ini").exists():
         return game_dir / "Save"
-    if (game_dir / "Save").is_dir() and game_dir in user_folders(home):
+    folders = dict(zip(GAMES, user_folders(home), strict=True))
+    if game_dir in folders.values():
         return game_dir / "Save"
-    folders = user_folders(home)
-    named = [f for f in folders if "itg" in game_dir.name.lower() and "ITGmania" in str(f)]
-    existing = [f for f in folders if (f / "Save").is_dir()]
-    return (named or existing or folders)[0] / "Save"
+    if "itg" in game_dir.name.lower():
+        return folders["ITGmania"] / "Save"
+    existing = [f for f in folders.values() if (f / "Save").is_dir()]
+    return (existing or list(folders.values()))[0] / "Save"
 
 
 def local_saves(profile: str, home: Path | None = None) -> tuple[Path, ...]:
