@@ -99,6 +99,7 @@ def test_the_module_is_said_to_write_where_each_game_keeps_its_save_folder(tmp_p
     beside the game when it runs portable."""
     from ddrcore.capture.game.places import save_folder
 
+    (user_folders(tmp_path)[1] / "Save").mkdir(parents=True)  # StepMania 5.1 was played here too
     assert save_folder(tmp_path / "ITGmania", tmp_path) == user_folders(tmp_path)[0] / "Save"
     portable = tmp_path / "portable-game"
     portable.mkdir()
