@@ -16,11 +16,14 @@ from ..track.momentum import MatchStats, SongResult
 from ..track.predict import Outlook
 from ..track.tracker import LeadState
 
+# The predictions, filled only with scores from the game.
+OUTLOOK_PLACEHOLDERS: tuple[str, ...] = (
+    "p1_max", "p2_max", "p1_min", "p2_min", "p1_win_chance", "p2_win_chance", "clinched",
+)  # fmt: skip
 PLACEHOLDERS: tuple[str, ...] = (
     "leader", "p1", "p2", "margin", "p1_name", "p2_name",
     "p1_rate", "p2_rate", "gap_trend", "catch_up", "lead_changes", "biggest_lead",
-    "winner", "duration",
-    "p1_max", "p2_max", "p1_min", "p2_min", "p1_win_chance", "p2_win_chance", "clinched",
+    "winner", "duration", *OUTLOOK_PLACEHOLDERS,
 )  # fmt: skip
 
 
@@ -192,8 +195,7 @@ def _values(state: LeadState, fmt: ScoreFormat, wording: Wording, stats: MatchSt
 def _outlook_values(outlook: Outlook | None, fmt: ScoreFormat, names: dict[str, str]) -> dict[str, Field]:
     """The predictions (scores from the game only): empty fields while there are none."""
     if outlook is None:
-        keys = ("p1_max", "p2_max", "p1_min", "p2_min", "p1_win_chance", "p2_win_chance", "clinched")
-        return {key: Field("", None) for key in keys}
+        return {key: Field("", None) for key in OUTLOOK_PLACEHOLDERS}
     clinched = names.get(outlook.clinched or "", "")
     return {
         "p1_max": _score(outlook.p1.best, fmt),
