@@ -20,6 +20,7 @@ class GameFeed:
         self.path = path
         self.stale_s = stale_s
         self._last: GameState | None = None
+        self._text = ""
         self._changed_at = 0.0
 
     def poll(self) -> tuple[float, GameState]:
@@ -38,11 +39,13 @@ class GameFeed:
             raise GameFileError(f"game file {self.path} cannot be read ({exc})") from None
         if not text.strip():
             raise GameFileError(f"game file {self.path} is empty (being written?)")
-        state = parse_state(text)
         last = self._last
-        if last is None or (state.seq, state.time_s) != (last.seq, last.time_s):
-            self._last, self._changed_at = state, now
-        elif state.playing and now - self._changed_at > self.stale_s:
+        if last is None or text != self._text:  # between writes the same text is read again
+            state = parse_state(text)
+            self._last, self._text, self._changed_at = state, text, now
+            return now, state
+        state = last
+        if state.playing and now - self._changed_at > self.stale_s:
             raise GameFileError(
                 f"game file {self.path} has not changed for {now - self._changed_at:.0f} s during a song: "
                 "the game is closed or stuck"

@@ -86,7 +86,7 @@ class GameState:
         """Each joined player's percent on a gameplay or results screen; None elsewhere."""
         if not (self.playing or self.results):
             return None, None
-        return tuple(p.percent if p.joined else None for p in (self.p1, self.p2))  # type: ignore[return-value]
+        return (self.p1.percent if self.p1.joined else None), (self.p2.percent if self.p2.joined else None)
 
 
 def parse_state(text: str) -> GameState:
