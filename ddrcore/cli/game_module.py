@@ -54,13 +54,8 @@ def install_all(game_dir: Path | None, home: Path | None = None) -> list[Install
         raise DdrError(f"game folder {game_dir} does not exist")
     themes = simply_love_themes([game_dir] if game_dir is not None else None, home)
     if not themes:
-        where = (
-            str(game_dir)
-            if game_dir is not None
-            else "the usual places ("
-            + ", ".join(str(d) for d in install_folders(home)[:3] + user_folders(home)[:1])
-            + ", ...)"
-        )
+        usual = ", ".join(str(d) for d in [*install_folders(home)[:3], user_folders(home)[0]])
+        where = str(game_dir) if game_dir is not None else f"the usual places ({usual}, ...)"
         raise DdrError(
             f"no Simply Love theme found in {where}: give --game-dir DIR, the game folder that holds Themes/"
         )

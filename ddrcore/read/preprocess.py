@@ -294,10 +294,10 @@ def art_over_digits(crop_bgr: Image, glyphs: Glyphs, scale: float, rule: InkRule
         return ""
     most = _ART_OF_DIGIT_AREA * reach * reach
     hsv = cv2.cvtColor(line, cv2.COLOR_BGR2HSV)
-    bright = cv2.inRange(hsv, (0, _ART_MIN_SATURATION, _ART_MIN_VALUE), (255, 255, 255))
     dark = cv2.inRange(hsv, (0, _DARK_ART_MIN_SATURATION, _DARK_ART_MIN_VALUE), (255, 255, 255))
-    if cv2.countNonZero(dark) <= most:  # bright art is dark art too
+    if cv2.countNonZero(dark) <= most:  # bright art is dark art too: most reads stop here
         return ""
+    bright = cv2.inRange(hsv, (0, _ART_MIN_SATURATION, _ART_MIN_VALUE), (255, 255, 255))
     # A flat coloured backdrop behind the score is no art over it: the region's typical colour,
     # where most of the region is that colour (arrows passing leave it far from uniform).
     pixels = crop_bgr.reshape(-1, 3).astype(np.int16)
