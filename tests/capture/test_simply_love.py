@@ -35,6 +35,7 @@ from ddrcore.track.predict import outlook_of
 
 from ..display import virtual_display
 from ..obs.test_obs_e2e import SCENES, obs_with_scenes
+from ..obs.test_obs_threads import WATCHER
 from ..obs_headless import current_obs, system_obs
 from ..stepmania import Game, Match, Played, playing, prepared_game
 
@@ -115,7 +116,7 @@ def observed(request: pytest.FixtureRequest, game: Game, tmp_path_factory: pytes
     texts: list[tuple[float, str]] = []
     with (
         virtual_display() as display,
-        obs_with_scenes(obs, display, folder, settings, fps=OBS_FPS) as (client, log_path, _),
+        obs_with_scenes(obs, display, folder, settings, fps=OBS_FPS, more_scripts=(WATCHER,)) as (client, log_path, _),
     ):
         time.sleep(3)  # the script loads with the scene collection
         with virtual_display(1280, 720) as game_display, playing(game, match, game_display, video) as played:
@@ -227,6 +228,13 @@ def _text_leader(text: str) -> Leader | None:
 def test_obs_text_follows_every_lead_the_file_shows(observed: Observed) -> None:
     log = observed.obs_log
     assert "Traceback" not in log, log[-3000:]
+    # Beside another script that listens to scene changes (it needs Python on OBS's UI thread
+    # while a scene switches): it heard ours, and OBS's timer stayed cheap.
+    assert "scene-watcher: scene changed to" in log, log[-3000:]
+    for line in log.splitlines():
+        if "obs-ddr:" in line and "ticks" in line:
+            last_ticks = line
+    print(f"{observed.match}: {last_ticks.split('obs-ddr: ', 1)[-1]}")
     leaders = _file_leaders(observed)
     shown_values = {
         "p1": {s.p1.percent for _, s in observed.gameplay()},
