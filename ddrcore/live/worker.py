@@ -24,6 +24,7 @@ from ..base.regions import Region
 from ..capture.base import Capture, Image
 from ..capture.game.feed import GameFeed
 from ..capture.game.places import find_game_file, local_saves
+from ..capture.game.state import GameState
 from ..capture.screen import ScreenCapture
 from ..capture.source_feed import SourceFeed
 from ..read.preview import draw_preview, write_preview
@@ -193,7 +194,8 @@ class LiveReader:
             # Paused reads nothing (not even the screen); a button press is still answered.
             self._publish(LiveStatus(self._status.lead, self._status.match, paused=True, engine=self._status.engine))
             return config.interval_ms / 1000
-        if config.game_file:
+        # Find score regions with OCR standing by looks at the capture, once.
+        if config.game_file and not (self._locate_requested and config.ocr_fallback):
             delay_s = self._from_game(work, config)
             if delay_s is not None:
                 return delay_s
@@ -268,8 +270,29 @@ class LiveReader:
         outputs.configure(config)
         match, song_message = outputs.follow(config, t, lead, outlook_of(state) if state.playing else None)
         status = LiveStatus(lead, match, _exact(p1), _exact(p2), GAME_ENGINE, *work.load.rates())
-        self._publish(replace(status, message=song_message, problem=outputs.problem))
+        message = self._answer_from_game(config, work.game_feed(config).path, state)
+        self._publish(replace(status, message=message or song_message, problem=outputs.problem))
         return min(config.interval_ms / 1000, GAME_POLL_S)
+
+    def _answer_from_game(self, config: LiveConfig, path: Path, state: GameState) -> str:
+        """The buttons' answers while the game file gives the scores: Read now says what the
+        file holds (nothing is captured, so there is no picture); Find score regions has none
+        to find, unless the capture is read when the file fails (then it looks there)."""
+        answers = []
+        if self._preview_to is not None:
+            self._preview_to = None
+            p1, p2 = state.scores()
+            shown = ", ".join(f"{p.upper()} {s:.2f}" for p, s in (("p1", p1), ("p2", p2)) if s is not None)
+            where = f"{state.screen}" + (f", {state.title}" if state.title else "")
+            answers.append(
+                f"Read now: from the game file {path}: {shown or 'no scores'} ({where}); no picture is captured"
+            )
+        if self._locate_requested and not config.ocr_fallback:
+            self._locate_requested = False
+            answers.append(f"Find score regions: none needed, the scores come from the game file {path}")
+        for answer in answers:
+            log.info("%s", answer)
+        return "; ".join(answers)
 
     def _failed(self, work: _Work, config: LiveConfig, frame: Image | None, problem: str) -> float:
         """Publish a failed read: the problem, with the lead kept through a hiccup (see

@@ -104,6 +104,15 @@ _ART_MIN_VALUE = 80
 _DARK_ART_MIN_SATURATION = 90
 _DARK_ART_MIN_VALUE = 40
 _SHADOW_REACH_OF_HEIGHT = 0.45
+# Where a hidden leading digit would be (a digit's height left of the first), darker colour
+# still (a navy pane, V 31-33, over a leading "6": "66.08" read "6.08" for 1.2 s), told from a
+# dark backdrop by its colour alone: JPEG keeps a flat backdrop's pixels within a few levels.
+# It hides a digit only if it covers most of that place beyond the shadow's reach: any stroke
+# left showing is a lost piece (see _broken_glyph).
+_HIDING_ART_MIN_VALUE = 25
+_HIDING_SATURATION_APART = 60
+_GAP_FROM_INK_PX = 2
+_HIDING_SHARE_OF_PLACE = 0.5
 # This many such pixels (of a digit's height squared: an arrow's tip over a digit's top), on
 # the line widened by a digit each side (a leading digit hidden), refuse the read.
 _ART_OF_DIGIT_AREA = 0.03
@@ -201,13 +210,16 @@ def segment(
     scale: float = 1.0,
     widest_digit: float = 0.0,
     decimals: int = 0,
+    commas: bool = True,
 ) -> Glyphs:
     """Cut an ink mask into digit glyphs and check they are laid out like a number.
 
     ``scale``: the mask's size over the captured crop's (see :func:`working_size`).
     ``widest_digit``: the width over the height of the font's widest digit, where it is known
     (:attr:`Profile.widest_digit`); a glyph much wider is two run together. ``decimals``: the
-    score's decimals, whose point must be where the game puts it.
+    score's decimals, whose point must be where the game puts it. ``commas``: whether the game
+    groups thousands; where it does not, ink hanging below a digit is no comma to cut off (a
+    mine's spike under ITG's "5" left its stem, a sure "1").
     """
     # 16-bit labels: score crops are far below 65,536 components, and OpenCV labels them twice as fast.
     _, labels, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_16U, cv2.CCL_DEFAULT)
@@ -241,7 +253,7 @@ def segment(
             glyph = np.isin(box_labels, members).astype(np.uint8) * 255
             ink = sum(areas[i] for i in members)
         pieces.append((glyph, (x, y, w, h), ink))
-    pieces = _cut_hanging_commas(_split_touching(pieces))
+    pieces = _digits_apart(pieces, commas)
     pieces, points = _without_points(pieces, widest_digit)
     digit_height = int(median([b[3] for _, b, _ in pieces]))
     boxes = [b for _, b, _ in pieces]
@@ -295,21 +307,42 @@ def art_over_digits(crop_bgr: Image, glyphs: Glyphs, scale: float, rule: InkRule
     most = _ART_OF_DIGIT_AREA * reach * reach
     hsv = cv2.cvtColor(line, cv2.COLOR_BGR2HSV)
     dark = cv2.inRange(hsv, (0, _DARK_ART_MIN_SATURATION, _DARK_ART_MIN_VALUE), (255, 255, 255))
-    if cv2.countNonZero(dark) <= most:  # bright art is dark art too: most reads stop here
-        return ""
+    slot = left - x0  # the line's columns left of the first digit
+    hiding = cv2.inRange(hsv[:, :slot], (0, _DARK_ART_MIN_SATURATION, _HIDING_ART_MIN_VALUE), (255, 255, 255))
+    if cv2.countNonZero(dark) <= most and cv2.countNonZero(hiding) <= most:
+        return ""  # bright art is dark art too: most reads stop here
     bright = cv2.inRange(hsv, (0, _ART_MIN_SATURATION, _ART_MIN_VALUE), (255, 255, 255))
     # A flat coloured backdrop behind the score is no art over it: the region's typical colour,
     # where most of the region is that colour (arrows passing leave it far from uniform).
     pixels = crop_bgr.reshape(-1, 3).astype(np.int16)
-    backdrop = np.median(pixels, axis=0).astype(np.int16)
-    if np.mean(np.abs(pixels - backdrop).max(axis=1) <= _BACKDROP_TOLERANCE) >= _BACKDROP_SHARE:
+    backdrop: NDArray[np.int16] | None = np.median(pixels, axis=0).astype(np.int16)
+    if np.mean(np.abs(pixels - backdrop).max(axis=1) <= _BACKDROP_TOLERANCE) < _BACKDROP_SHARE:
+        backdrop = None
+    if backdrop is not None:
         near = np.abs(line.astype(np.int16) - backdrop).max(axis=2) <= _BACKDROP_TOLERANCE
         bright[near] = 0
         dark[near] = 0
     # Darker colour farther from the ink than a drop shadow reaches is art too.
     from_ink = cv2.distanceTransform(cv2.bitwise_not(_bright_ink(hsv, rule)), cv2.DIST_L2, 3)
-    dark[from_ink <= _SHADOW_REACH_OF_HEIGHT * reach] = 0
-    return ART_OVER_DIGITS if max(cv2.countNonZero(bright), cv2.countNonZero(dark)) > most else ""
+    shadow = from_ink <= _SHADOW_REACH_OF_HEIGHT * reach
+    dark[shadow] = 0
+    hiding[shadow[:, :slot]] = 0
+    hidden = cv2.countNonZero(hiding) > max(most, _HIDING_SHARE_OF_PLACE * np.count_nonzero(~shadow[:, :slot]))
+    if hidden:
+        # The backdrop as seen between the digits and inside them.
+        span = hsv[:, slot : slot + right - left, 1]
+        seen = span[from_ink[:, slot : slot + right - left] >= _GAP_FROM_INK_PX]
+        if seen.size:
+            apart = abs(float(hsv[:, :slot, 1][hiding > 0].mean()) - float(np.median(seen)))
+            hidden = apart > _HIDING_SATURATION_APART
+    found = max(cv2.countNonZero(bright), cv2.countNonZero(dark))
+    return ART_OVER_DIGITS if found > most or hidden else ""
+
+
+def _digits_apart(pieces: list[_Piece], commas: bool) -> list[_Piece]:
+    """Touching digits split, and commas joined to digits cut off where the game has commas."""
+    pieces = _split_touching(pieces)
+    return _cut_hanging_commas(pieces) if commas else pieces
 
 
 def _without_points(pieces: list[_Piece], widest_digit: float) -> tuple[list[_Piece], list[float]]:

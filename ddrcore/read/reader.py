@@ -107,7 +107,9 @@ class ScoreReader:
         mask = score_ink(pixels, profile.ink)
         scale = mask.shape[0] / region.h
         fmt = profile.format
-        glyphs = segment(mask, fmt.max_digits, profile.ink.bold_font, scale, self._widest_digit, fmt.decimals)
+        glyphs = segment(
+            mask, fmt.max_digits, profile.ink.bold_font, scale, self._widest_digit, fmt.decimals, bool(fmt.grouping)
+        )
         glyphs = with_blur(glyphs, pixels)
         problem = glyphs.problem or blur_problem(glyphs)
         if not problem and profile.ink.art_over_digits:

@@ -105,6 +105,24 @@ def test_the_reader_follows_the_file_and_says_when_it_stops(tmp_path: Path) -> N
     assert rows[0]["clinched_by"] == "p1" and float(rows[0]["clinched_after_s"]) > 0
 
 
+def test_the_buttons_answer_from_the_game_file(tmp_path: Path) -> None:
+    path = tmp_path / "obs-ddr.json"
+    writer = ModuleWriter(path)
+    writer.write()
+    config = LiveConfig(ReadConfig("itg-percent"), interval_ms=50, game_file=str(path))
+    with LiveReader(config) as reader:
+        _statuses(reader, 0.3)
+        reader.request_preview(tmp_path / "preview.png")
+        reader.request_locate()
+        messages = {s.message for s in _statuses(reader, 0.5)}
+    said = " ".join(messages)
+    # One write: 10 of 200 steps, P1 all perfect (50 of 1,000 points), P2 two missed (16).
+    assert f"Read now: from the game file {path}: P1 5.00, P2 1.60 (ScreenGameplay)" in said, messages
+    assert "no picture is captured" in said
+    assert f"Find score regions: none needed, the scores come from the game file {path}" in said
+    assert not (tmp_path / "preview.png").exists()
+
+
 def test_a_broken_file_is_one_line_and_the_picture_takes_over_when_asked(tmp_path: Path) -> None:
     path = tmp_path / "obs-ddr.json"
     path.write_text('{"format": 1, "seq": 3, "scr', encoding="utf-8")
