@@ -76,8 +76,18 @@ def obs29() -> Any:
     return system_obs()
 
 
+def pytest_report_header() -> str:
+    from .randomised import run_seed
+
+    return f"randomised footage: run seed {run_seed()} (replay it: OBS_DDR_SEED={run_seed()})"
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     from .obs_headless import DRIVEN
+    from .randomised import run_seed
+
+    terminalreporter.section("randomised footage")
+    terminalreporter.write_line(f"run seed {run_seed()}: replay this run's renderings with OBS_DDR_SEED={run_seed()}")
 
     if DRIVEN:
         terminalreporter.section("real OBS builds driven")

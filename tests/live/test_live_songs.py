@@ -79,7 +79,7 @@ class SongCapture:
 @pytest.mark.parametrize("profile", randomised.PROFILES)
 def test_the_live_reader_follows_a_randomised_song(profile: str, song_index: int, frames_dir: object) -> None:
     seed = randomised.seed_for(f"live-song-{profile}-{song_index}")
-    print(f"\n{profile} live song {song_index}: seed {seed} (replay: OBS_DDR_SEED={seed})")
+    print(f"\n{profile} live song {song_index}: seed {seed} (replay: OBS_DDR_SEED={randomised.run_seed()})")
     capture = SongCapture(profile, seed)
     p1, p2 = capture.regions
     read = ReadConfig(profile, p1=p1, p2=p2, hold_ms=int(HOLD_S * 1000), keep_learned=False)

@@ -66,12 +66,14 @@ def test_small_digits_only_teach_until_all_ten_are_learned() -> None:
     """Evidence for TESSERACT_ALONE_MIN_PX: Tesseract's reads at 0.85 and more on generated DDR
     songs (640x360-896x504, crisp to blurred 1 px): 19 wrong of 520 under 15 px (a "4" as a
     "3" at 0.95), 5 of 386 at 15-17 px (caught by the lone-digit rule or the digits already
-    learned), none of 116 at 18 px and up."""
+    learned), none of 116 at 18 px and up. Randomised renderings later showed the 15-17 px
+    ones wrong at 0.90-0.93 too (test_randomised)."""
     auto, learner = _learning(_Says("427", 0.95))
     read = auto.read_digits(_glyphs("427", source_height=12.0))
     assert not read.sure and read.problem == LEARNING_SMALL_DIGITS
     assert {d: len(f) for d, f in learner.samples.items()} == {"4": 1, "2": 1, "7": 1}
-    assert auto.read_digits(_glyphs("427", source_height=15.0)) == DigitText("427", 0.95, sure=True)
+    assert not auto.read_digits(_glyphs("427", source_height=17.0)).sure
+    assert auto.read_digits(_glyphs("427", source_height=18.0)) == DigitText("427", 0.95, sure=True)
 
 
 def test_tesseract_alone_is_not_believed_against_the_digits_learned_so_far() -> None:

@@ -1,7 +1,7 @@
 """Reads of renderings nobody here tuned the reader to (tests/randomised.py): each game's own
 glyphs, drawn with random commas, spacing, scale, outline, shadow, background, gamma and
-colour, through a random capture chain (scale, camera angle, blur, noise, JPEG). The seed is
-printed; OBS_DDR_SEED=<seed> replays it or tries another.
+colour, through a random capture chain (scale, camera angle, blur, noise, JPEG). The run's
+seed is printed (new on each CI run); OBS_DDR_SEED=<seed> replays it or tries another.
 
 What must hold: not one score read wrong and sure, from an empty store, in a long sequence
 and with a fresh store per frame. What is measured: the share read exactly where the digits
@@ -29,8 +29,9 @@ FRESH_STORE_READS = 300
 # Digits at least this tall must mostly be read (smaller ones may be refused).
 LEGIBLE_PX = 15
 # The share of legible reads exact, as measured (the issue's aim is 0.99; the closing note
-# says which factors the refusals come from). A fall below it is a regression.
-MIN_EXACT_LEGIBLE = {"ddr-world": 0.96, "stepmania": 0.91, "itg-percent": 0.92}
+# says which factors the refusals come from), less the spread between seeds: over 8-11 seeds
+# DDR World read 0.975-0.984, StepMania 0.926-0.947, ITG 0.923-0.942. A fall below is a regression.
+MIN_EXACT_LEGIBLE = {"ddr-world": 0.96, "stepmania": 0.91, "itg-percent": 0.905}
 
 
 def _exact(read_score: object, truth: int | float) -> bool:
@@ -65,7 +66,7 @@ def _factor_table(rows: list[tuple[Sample, bool]]) -> str:
 @pytest.mark.parametrize("profile", randomised.PROFILES)
 def test_randomised_reads_in_sequence_from_an_empty_store(profile: str, frames_dir: object, tesseract: str) -> None:
     seed = randomised.seed_for(f"sequence-{profile}")
-    print(f"\n{profile}: seed {seed} (replay: OBS_DDR_SEED={seed})")
+    print(f"\n{profile}: seed {seed} (replay: OBS_DDR_SEED={randomised.run_seed()})")
     game = load_profile(profile)
     reader = ScoreReader(game, make_engine("auto", game))
     wrong: list[tuple[int, object, object, Sample]] = []
@@ -95,7 +96,7 @@ def test_randomised_reads_each_from_a_fresh_store(
     """A new reader and an empty store per frame: a first read is never a wrong one, and the
     first frame, captured cleanly at 1x, is read."""
     seed = randomised.seed_for(f"fresh-{profile}")
-    print(f"\n{profile}: seed {seed} (replay: OBS_DDR_SEED={seed})")
+    print(f"\n{profile}: seed {seed} (replay: OBS_DDR_SEED={randomised.run_seed()})")
     game = load_profile(profile)
     rng = np.random.default_rng(seed)
     wrong = []
@@ -150,7 +151,7 @@ def test_a_real_stepmania_recording_through_random_captures(frames_dir: object, 
     truth = demo_truth()
     game = load_profile("stepmania")
     seed = randomised.seed_for("stepmania-recording")
-    print(f"\nstepmania recording: seed {seed} (replay: OBS_DDR_SEED={seed})")
+    print(f"\nstepmania recording: seed {seed} (replay: OBS_DDR_SEED={randomised.run_seed()})")
     rng = np.random.default_rng(seed)
     reader = ScoreReader(game, make_engine("auto", game))
     reads = exact = 0

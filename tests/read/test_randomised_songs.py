@@ -25,7 +25,7 @@ def test_a_randomised_song_is_followed_without_a_stale_or_wrong_number(
     profile: str, song_index: int, frames_dir: object, tesseract: str
 ) -> None:
     seed = randomised.seed_for(f"song-{profile}-{song_index}")
-    print(f"\n{profile} song {song_index}: seed {seed} (replay: OBS_DDR_SEED={seed})")
+    print(f"\n{profile} song {song_index}: seed {seed} (replay: OBS_DDR_SEED={randomised.run_seed()})")
     config = ReadConfig(profile, hold_ms=int(HOLD_S * 1000), keep_learned=False)
     reader, tracker = make_reader(config), make_tracker(config)
     stale_s = tracker.rules.stale_s

@@ -41,9 +41,10 @@ LEARNED_SURE = 0.9
 # (a "6" that lost its bowl to blur is a clear "1" at 0.80; test_footage_accuracy's grids).
 CLEAR_MARGIN = 0.08
 CLEAR_SIMILARITY = 0.85
-# Digits under this many captured pixels lose the strokes telling 3, 5, 6, 8, 9 apart; their
-# best digit must stand this far above the runner-up (the footage grids at small sizes).
-SMALL_DIGIT_PX = 12
+# Digits under this many captured pixels lose the strokes telling 2, 3, 5, 6, 7, 8, 9 apart;
+# their best digit must stand this far above the runner-up (the footage grids at small sizes;
+# test_randomised: a 15 px StepMania "3" a "1" at 0.06 clear, a 16 px "2" a "7" at 0.08).
+SMALL_DIGIT_PX = 18
 SMALL_DIGIT_MARGIN = 0.08
 # A crop smeared this far is soft: Tesseract then misreads as the matcher is unsure, so it
 # may only confirm the matcher's own choice (test_small_digits_in_a_soft_capture_are_reported).
@@ -52,17 +53,32 @@ SOFT_BLUR_PX = 0.9
 # its digit: a glyph less alike has ink the templates do not explain (".1" joined, read "3" at
 # 0.55 with Tesseract at 0.24; a "6" with its comma, "4" at 0.64 with Tesseract at 0.75).
 AGREE_MIN_SIMILARITY = 0.75
+# On small digits, Tesseract may confirm only a glyph this clear of its runner-up: a blurred
+# "9" or "8" is nearly as much a "3" or a "6", and Tesseract, sure or not, misreads it the
+# same way (test_randomised, DDR World at 14.5-16.5 px: 993,450 read 393,450 at 0.07 clear,
+# 812,720 read 612,720 at 0.05, 517,960 read 517,360 at 0.003 with Tesseract at 0.93).
+AGREE_MIN_MARGIN = 0.08
+# Larger digits keep the strokes that tell them apart (the margin there cost ITG 1% of its
+# exact reads and caught no wrong one).
+AGREE_MARGIN_BELOW_PX = 20
 # A digit becomes a template only once this many reads have labelled it: one read (a frame
 # with "888,888" gives six samples) is one sighting, and a misread seen once is no evidence.
 MIN_SIGHTINGS = 2
 # Learning. A Tesseract read this sure (and of the right length) labels its glyphs.
 LEARN_CONFIDENCE = 0.9
-# Tesseract misreads game digits at up to ~0.8: alone, before the matcher knows a digit,
-# it must be this sure (tests/read/test_auto_learning.py).
-FALLBACK_CONFIDENCE = 0.85
+# Tesseract misreads game digits at up to 0.86 (DDR World's "1" read "7" at 0.85 from an
+# empty store; a "6" joined to its comma, "4" at 0.86: test_randomised with new seeds): alone,
+# before the matcher knows a digit, or over a glyph its template does not explain, it must be
+# this sure (tests/read/test_auto_learning.py).
+FALLBACK_CONFIDENCE = 0.9
 # Under this height Tesseract alone is wrong at any confidence: it only teaches until all
-# ten digits are known (test_small_digits_only_teach_until_all_ten_are_learned).
-TESSERACT_ALONE_MIN_PX = 15
+# ten digits are known (test_small_digits_only_teach_until_all_ten_are_learned; DDR World from
+# an empty store with new seeds: "6,360" read "5,360" at 0.93 at 17 px, "522,430" read
+# "922,430" at 0.90 at 16 px; none wrong at 18 px and up).
+TESSERACT_ALONE_MIN_PX = 18
+# Under this height, where Tesseract is lost and disagrees, a clear matcher reads alone; not
+# above it (a 15 px StepMania "3" blurred to its right side is a clear "1" at 0.87).
+MATCHER_ALONE_BELOW_PX = 15
 # A mislabelled sample is a near copy (this alike) of another digit's sample; a smeared one
 # that merely resembles another is less alike (test_a_mislabelled_sample_is_outvoted).
 NEAR_COPY = 0.95
@@ -84,6 +100,10 @@ SAVE_EVERY_S = 10.0
 LEARNING_SMALL_DIGITS = "learning the game's digits: small ones are read once all ten are known"
 LEARNING_DIGITS = "learning this game's digits ({known} of 10 known): keep playing, reads start as Tesseract is sure"
 TESSERACT_UNSURE = "Tesseract is unsure of these digits: a sharper or larger capture helps"
+# A lone small digit has no neighbours to be told from: a blurred 9 px StepMania "0" (its
+# left side under the threshold) was a clear "1" at 0.91 (test_randomised). A song's start
+# is read by the zero's shape; any other lone small digit is refused.
+LONE_SMALL_DIGIT = "one small digit alone: capture the score larger"
 SOFT_UNSURE = "digits blurred: capture the game sharper (its own window or a capture card at full size)"
 
 Feature = NDArray[np.float32]
@@ -428,6 +448,8 @@ class AutoEngine:
             if not self.glyph.has_templates:
                 self._learn(glyphs, "0")
             return DigitText("0", LEARNED_SURE, sure=True)
+        if len(glyphs.images) == 1 and _small(glyphs):
+            return DigitText("", 0.0, LONE_SMALL_DIGIT)  # see LONE_SMALL_DIGIT
         if not self.glyph.has_templates:
             return self._tesseract_alone(glyphs)
         matches = self.glyph.match_all(glyphs.images)
@@ -445,13 +467,16 @@ class AutoEngine:
         tesseract_sure = second.confidence >= FALLBACK_CONFIDENCE
         # A rendering unlike the templates' (a template file from another capture) is learned
         # from here; a glyph less alike than AGREE_MIN_SIMILARITY needs Tesseract sure.
-        explained = tesseract_sure or all(matches[i].similarity >= AGREE_MIN_SIMILARITY for i in unsure)
+        least_margin = AGREE_MIN_MARGIN if glyphs.source_height < AGREE_MARGIN_BELOW_PX else 0.0
+        explained = all(matches[i].margin >= least_margin for i in unsure) and (
+            tesseract_sure or all(matches[i].similarity >= AGREE_MIN_SIMILARITY for i in unsure)
+        )
         if explained and same_length and all(second.digits[i] == digits[i] for i in unsure):
             # Two engines agree: good labels for the glyphs the matcher was unsure of.
             self._learn(glyphs, digits, unsure)
             return DigitText(digits, max(confidence, MIN_SIMILARITY), sure=True)
         credible = same_length and tesseract_sure
-        small = glyphs.source_height < TESSERACT_ALONE_MIN_PX
+        small = glyphs.source_height < MATCHER_ALONE_BELOW_PX
         if not credible and small and clear_alone(matches, glyphs):
             # Tesseract is lost (small, blurred digits): the matcher alone is the better reader.
             # Not on larger digits: there Tesseract disagreeing means a glyph lost a stroke (a
