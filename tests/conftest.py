@@ -76,12 +76,6 @@ def obs29() -> Any:
     return system_obs()
 
 
-def pytest_report_header() -> str:
-    from .randomised import run_seed
-
-    return f"randomised footage: run seed {run_seed()} (replay it: OBS_DDR_SEED={run_seed()})"
-
-
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     from .obs_headless import DRIVEN
     from .randomised import run_seed

@@ -105,13 +105,14 @@ _DARK_ART_MIN_SATURATION = 90
 _DARK_ART_MIN_VALUE = 40
 _SHADOW_REACH_OF_HEIGHT = 0.45
 # Where a hidden leading digit would be (a digit's height left of the first), darker colour
-# still (a navy pane, V 31-33, over a leading "6": "66.08" read "6.08" for 1.2 s), told from a
-# dark backdrop by its colour alone: JPEG keeps a flat backdrop's pixels within a few levels.
-# It hides a digit only if it covers most of that place beyond the shadow's reach: any stroke
-# left showing is a lost piece (see _broken_glyph).
+# still hides it: a navy pane, V 31-33, over a leading "6" ("66.08" read "6.08" for 1.2 s).
 _HIDING_ART_MIN_VALUE = 25
+# ...unless its saturation is the backdrop's as seen between and inside the digits (a flat
+# dark backdrop of any colour), measured this far from the ink.
 _HIDING_SATURATION_APART = 60
 _GAP_FROM_INK_PX = 2
+# It hides a digit only if it covers most of that place beyond the shadow's reach: any
+# stroke left showing is a lost piece (see _broken_glyph).
 _HIDING_SHARE_OF_PLACE = 0.5
 # This many such pixels (of a digit's height squared: an arrow's tip over a digit's top), on
 # the line widened by a digit each side (a leading digit hidden), refuse the read.

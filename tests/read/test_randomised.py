@@ -1,7 +1,7 @@
 """Reads of renderings nobody here tuned the reader to (tests/randomised.py): each game's own
 glyphs, drawn with random commas, spacing, scale, outline, shadow, background, gamma and
 colour, through a random capture chain (scale, camera angle, blur, noise, JPEG). The run's
-seed is printed (new on each CI run); OBS_DDR_SEED=<seed> replays it or tries another.
+seed is printed; OBS_DDR_SEED=<seed> replays it, OBS_DDR_SEED=random tries new renderings.
 
 What must hold: not one score read wrong and sure, from an empty store, in a long sequence
 and with a fresh store per frame. What is measured: the share read exactly where the digits

@@ -53,10 +53,9 @@ SOFT_BLUR_PX = 0.9
 # its digit: a glyph less alike has ink the templates do not explain (".1" joined, read "3" at
 # 0.55 with Tesseract at 0.24; a "6" with its comma, "4" at 0.64 with Tesseract at 0.75).
 AGREE_MIN_SIMILARITY = 0.75
-# On small digits, Tesseract may confirm only a glyph this clear of its runner-up: a blurred
-# "9" or "8" is nearly as much a "3" or a "6", and Tesseract, sure or not, misreads it the
-# same way (test_randomised, DDR World at 14.5-16.5 px: 993,450 read 393,450 at 0.07 clear,
-# 812,720 read 612,720 at 0.05, 517,960 read 517,360 at 0.003 with Tesseract at 0.93).
+# On small digits Tesseract, sure or not, may confirm only a glyph this clear of its runner-up:
+# it misreads a blurred "9" or "8" as the "3" or "6" it nearly is (test_randomised, DDR World
+# at 14.5-16.5 px: "993,450" read "393,450", "517,960" read "517,360" at 0.003 clear).
 AGREE_MIN_MARGIN = 0.08
 # Larger digits keep the strokes that tell them apart (the margin there cost ITG 1% of its
 # exact reads and caught no wrong one).
@@ -66,15 +65,13 @@ AGREE_MARGIN_BELOW_PX = 20
 MIN_SIGHTINGS = 2
 # Learning. A Tesseract read this sure (and of the right length) labels its glyphs.
 LEARN_CONFIDENCE = 0.9
-# Tesseract misreads game digits at up to 0.86 (DDR World's "1" read "7" at 0.85 from an
-# empty store; a "6" joined to its comma, "4" at 0.86: test_randomised with new seeds): alone,
-# before the matcher knows a digit, or over a glyph its template does not explain, it must be
-# this sure (tests/read/test_auto_learning.py).
+# Tesseract misreads game digits at up to 0.86 (test_randomised: a "1" read "7" at 0.85, a
+# "6" joined to its comma "4" at 0.86): alone, or over a glyph its template does not explain,
+# it must be this sure (tests/read/test_auto_learning.py).
 FALLBACK_CONFIDENCE = 0.9
-# Under this height Tesseract alone is wrong at any confidence: it only teaches until all
-# ten digits are known (test_small_digits_only_teach_until_all_ten_are_learned; DDR World from
-# an empty store with new seeds: "6,360" read "5,360" at 0.93 at 17 px, "522,430" read
-# "922,430" at 0.90 at 16 px; none wrong at 18 px and up).
+# Under this height Tesseract alone is wrong at any confidence ("6,360" read "5,360" at 0.93
+# at 17 px, from an empty store): it only teaches until all ten digits are known
+# (test_small_digits_only_teach_until_all_ten_are_learned).
 TESSERACT_ALONE_MIN_PX = 18
 # Under this height, where Tesseract is lost and disagrees, a clear matcher reads alone; not
 # above it (a 15 px StepMania "3" blurred to its right side is a clear "1" at 0.87).
