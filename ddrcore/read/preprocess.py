@@ -316,10 +316,8 @@ def art_over_digits(crop_bgr: Image, glyphs: Glyphs, scale: float, rule: InkRule
     # A flat coloured backdrop behind the score is no art over it: the region's typical colour,
     # where most of the region is that colour (arrows passing leave it far from uniform).
     pixels = crop_bgr.reshape(-1, 3).astype(np.int16)
-    backdrop: NDArray[np.int16] | None = np.median(pixels, axis=0).astype(np.int16)
-    if np.mean(np.abs(pixels - backdrop).max(axis=1) <= _BACKDROP_TOLERANCE) < _BACKDROP_SHARE:
-        backdrop = None
-    if backdrop is not None:
+    backdrop = np.median(pixels, axis=0).astype(np.int16)
+    if np.mean(np.abs(pixels - backdrop).max(axis=1) <= _BACKDROP_TOLERANCE) >= _BACKDROP_SHARE:
         near = np.abs(line.astype(np.int16) - backdrop).max(axis=2) <= _BACKDROP_TOLERANCE
         bright[near] = 0
         dark[near] = 0
