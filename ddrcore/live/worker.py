@@ -260,7 +260,8 @@ class LiveReader:
 
     def _game_step(self, work: _Work, config: LiveConfig) -> float:
         """One look at the game file: the exact scores go through the same tracker and outputs."""
-        t, state = work.game_feed(config).poll()
+        feed = work.game_feed(config)
+        t, state = feed.poll()
         tracker = work.game_tracker(config)
         p1, p2 = state.scores() if state.playing else (None, None)
         lead = tracker.update(t, p1, p2)
@@ -270,7 +271,7 @@ class LiveReader:
         outputs.configure(config)
         match, song_message = outputs.follow(config, t, lead, outlook_of(state) if state.playing else None)
         status = LiveStatus(lead, match, _exact(p1), _exact(p2), GAME_ENGINE, *work.load.rates())
-        message = self._answer_from_game(config, work.game_feed(config).path, state)
+        message = self._answer_from_game(config, feed.path, state)
         self._publish(replace(status, message=message or song_message, problem=outputs.problem))
         return min(config.interval_ms / 1000, GAME_POLL_S)
 
